@@ -1,0 +1,44 @@
+# Never Reproduced: the two commands of the quick start, and the maintainer's targets.
+#   make lab    set up (once) and open JupyterLab on the course with nbgrader's extension
+#   make test   set up (once) and run everything CI runs
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY := $(BIN)/python
+# nbgrader runs `alembic` by name when it creates a gradebook: the venv's bin/ must be on PATH.
+export PATH := $(BIN):$(PATH)
+STAMP := $(VENV)/.installed
+
+.PHONY: setup lab test labs set-repo constraints clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[course,dev]"
+	$(PY) -m pip check
+	@touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
+
+test: setup
+	$(PY) ci/check_all.py
+
+# Regenerate labs/ (student versions) from solutions/ with nbgrader; commit the result.
+labs: setup
+	$(PY) ci/generate_labs.py
+
+# Point every badge and Colab setup cell at the public repository: make set-repo REPO=owner/name
+set-repo: setup
+	$(PY) ci/set_repo.py $(REPO)
+
+# Record the versions now installed as the tested ones.
+constraints: setup
+	@{ sed -n '1,3p' constraints.txt; $(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > constraints.new && mv constraints.new constraints.txt
+
+clean:
+	rm -rf build .pytest_cache

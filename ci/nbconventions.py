@@ -1,0 +1,132 @@
+"""The course's notebook conventions, in one place: what every notebook starts with, and the checks.
+
+Used by ``ci/hygiene.py`` (checks), ``ci/set_repo.py`` (rewrites badges and setup cells) and
+``ci/new_notebook.py`` (starts a notebook that already follows them).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+COLAB_BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
+BADGE_RE = re.compile(
+    r"\[!\[Open In Colab\]\(" + re.escape(COLAB_BADGE_IMG) + r"\)\]"
+    r"\(https://colab\.research\.google\.com/github/(?P<repo>[^/]+/[^/]+)/blob/(?P<branch>[^/]+)/(?P<path>[^)\s]+)\)"
+)
+REPO_LINE_RE = re.compile(r'^COURSE_REPO = "(?P<repo>[^"]*)"', re.MULTILINE)
+
+
+def repo_config(root: Path = ROOT) -> tuple[str, str]:
+    """(repository, branch) from ``[tool.minirepro]`` in pyproject.toml: the one place they live."""
+    data = tomllib.loads((root / "pyproject.toml").read_text())
+    cfg = data["tool"]["minirepro"]
+    return cfg["repository"], cfg["branch"]
+
+
+def badge(relpath: str, repo: str, branch: str) -> str:
+    url = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{relpath}"
+    return f"[![Open In Colab]({COLAB_BADGE_IMG})]({url})"
+
+
+def setup_source(repo: str) -> str:
+    return (
+        "# Setup: the same cell works locally and in Colab. It installs the course library when it is\n"
+        "# missing (Colab), keeping the torch that is already installed.\n"
+        f'COURSE_REPO = "{repo}"  # one place to change it for all notebooks: make set-repo REPO=owner/name\n'
+        "try:\n"
+        "    import minirepro\n"
+        "except ImportError:\n"
+        '    %pip install --quiet "minirepro @ git+https://github.com/{COURSE_REPO}"\n'
+        "    import minirepro"
+    )
+
+
+PARAMETERS_SOURCE = (
+    'SCALE = "auto"  # "auto" (full on a GPU, smoke on a CPU), "smoke" or "full"\n'
+    'DEVICE = "auto"  # "auto", "cpu" or "cuda"\n'
+    "SEED = 0"
+)
+RESOLVE_SOURCE = "SCALE, DEVICE = minirepro.setup(SCALE, DEVICE, SEED)"
+
+
+def all_notebooks(root: Path = ROOT) -> list[Path]:
+    return sorted(
+        list((root / "lectures").glob("*.ipynb"))
+        + list((root / "solutions").glob("*/*.ipynb"))
+        + list((root / "labs").glob("*/*.ipynb"))
+    )
+
+
+def header_cells(relpath: str, title: str, goals: list[str], time_needed: str, repo: str, branch: str):
+    md = [f"# {title}", "", badge(relpath, repo, branch), "", "**Learning goals**", ""]
+    md += [f"- {g}" for g in goals]
+    md += ["", f"**Time needed**: {time_needed}"]
+    params = nbformat.v4.new_code_cell(PARAMETERS_SOURCE, metadata={"tags": ["parameters"]})
+    return [
+        nbformat.v4.new_markdown_cell("\n".join(md)),
+        nbformat.v4.new_code_cell(setup_source(repo)),
+        params,
+        nbformat.v4.new_code_cell(RESOLVE_SOURCE),
+    ]
+
+
+def problems(path: Path, root: Path = ROOT) -> list[str]:
+    """Everything wrong with one notebook's hygiene, as messages naming the notebook and cell."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # noqa: BLE001
+        return [f"{rel}: cannot be read as a notebook ({exc})"]
+    out = []
+    repo, branch = repo_config(root)
+    kernel = nb.metadata.get("kernelspec", {}).get("name")
+    if kernel != "python3":
+        out.append(f"{rel}: kernelspec name is {kernel!r}; every notebook must use 'python3' (nbgrader grades with it)")
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.get("outputs"):
+            out.append(f"{rel}: cell {i} is committed with outputs; clear them (nbgrader's ClearOutput or Edit > Clear Outputs)")
+        if cell.get("execution_count") is not None:
+            out.append(f"{rel}: cell {i} has an execution_count; clear outputs before committing")
+        if "execution" in cell.get("metadata", {}):
+            out.append(f"{rel}: cell {i} carries JupyterLab's 'execution' timing metadata; clear it")
+    if not nb.cells or nb.cells[0].cell_type != "markdown" or not nb.cells[0].source.lstrip().startswith("# "):
+        out.append(f"{rel}: cell 0 must be a markdown title cell starting with '# '")
+    else:
+        m = BADGE_RE.search(nb.cells[0].source)
+        if not m:
+            out.append(f"{rel}: cell 0 has no 'Open in Colab' badge")
+        elif (m["repo"], m["branch"], m["path"]) != (repo, branch, rel):
+            out.append(
+                f"{rel}: cell 0's Colab badge points at {m['repo']}@{m['branch']}:{m['path']}, "
+                f"expected {repo}@{branch}:{rel} (run: make set-repo REPO={repo})"
+            )
+    params = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(params) != 1:
+        out.append(f"{rel}: needs exactly one cell tagged 'parameters', found {len(params)} (cells {params})")
+    else:
+        src = nb.cells[params[0]].source
+        for name in ("SCALE", "DEVICE", "SEED"):
+            if not re.search(rf"^{name}\s*=", src, re.MULTILINE):
+                out.append(f"{rel}: the parameters cell (cell {params[0]}) does not set {name}")
+        if not re.search(r'^SCALE\s*=\s*"auto"', src, re.MULTILINE):
+            out.append(f'{rel}: the parameters cell (cell {params[0]}) must default to SCALE = "auto"')
+    setups = [c for c in nb.cells if c.cell_type == "code" and REPO_LINE_RE.search(c.source)]
+    if len(setups) != 1:
+        out.append(f"{rel}: needs exactly one setup cell with COURSE_REPO = \"...\", found {len(setups)}")
+    else:
+        found = REPO_LINE_RE.search(setups[0].source)["repo"]
+        if found != repo:
+            out.append(f"{rel}: setup cell's COURSE_REPO is {found!r}, expected {repo!r} (run: make set-repo REPO={repo})")
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("import this module; see ci/hygiene.py")

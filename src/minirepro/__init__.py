@@ -1,0 +1,16 @@
+"""minirepro: the course library of "Never Reproduced".
+
+Small readable modules that the lectures and labs share:
+
+- ``config``   resolve ``SCALE`` / ``DEVICE`` / ``SEED`` the same way in every notebook
+- ``facts``    published figures (GPT-3 Table 2.1, GPU peaks, failure rates...) with their sources
+- ``model``    a tiny GPT written to be read (nanoGPT-sized)
+- ``measure``  time a real forward/backward on this machine: tokens/s, FLOPs/token, MFU
+- ``check``    run a lab's visible tests outside JupyterLab (Colab, a terminal) and print a result per question
+"""
+
+from .config import setup, resolve_scale, resolve_device, seed_everything
+from .check import check_lab
+
+__all__ = ["setup", "resolve_scale", "resolve_device", "seed_everything", "check_lab"]
+__version__ = "0.1.0"

@@ -1,0 +1,140 @@
+"""Published figures the course computes against, each with its source.
+
+Everything here is data copied from a paper or a datasheet, never a result the course derives:
+lectures print their own computation next to these numbers, and hidden tests check students
+against them. ``SOURCES`` maps each key to the citation a notebook should print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------------------------
+# GPT-3 (Brown et al. 2020, "Language Models are Few-Shot Learners")
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GPT3Size:
+    name: str
+    params: float  # as published, in parameters
+    n_layer: int
+    d_model: int
+    n_heads: int
+    d_head: int
+    batch_tokens: float
+    lr: float
+
+
+#: Table 2.1. All sizes: 300B training tokens, n_ctx = 2048, d_ff = 4 * d_model, vocabulary 50257.
+#: The 13B row's d_model is 5140 as printed (40 heads x 128 would be 5120).
+GPT3_SIZES = (
+    GPT3Size("Small", 125e6, 12, 768, 12, 64, 0.5e6, 6.0e-4),
+    GPT3Size("Medium", 350e6, 24, 1024, 16, 64, 0.5e6, 3.0e-4),
+    GPT3Size("Large", 760e6, 24, 1536, 16, 96, 0.5e6, 2.5e-4),
+    GPT3Size("XL", 1.3e9, 24, 2048, 24, 128, 1e6, 2.0e-4),
+    GPT3Size("2.7B", 2.7e9, 32, 2560, 32, 80, 1e6, 1.6e-4),
+    GPT3Size("6.7B", 6.7e9, 32, 4096, 32, 128, 2e6, 1.2e-4),
+    GPT3Size("13B", 13.0e9, 40, 5140, 40, 128, 2e6, 1.0e-4),
+    GPT3Size("175B", 175.0e9, 96, 12288, 96, 128, 3.2e6, 0.6e-4),
+)
+GPT3_N_CTX = 2048
+GPT3_VOCAB = 50257  # the GPT-2 byte-level BPE vocabulary GPT-3 reuses (Radford et al. 2019)
+GPT3_TOKENS = 300e9
+#: App. D, Table D.1: 175B training compute, from 174,600M params x 300B tokens x 6.
+GPT3_175B_PARAMS_EXACT = 174_600e6
+GPT3_175B_TRAIN_FLOPS = 3.14e23
+GPT3_175B_PF_DAYS = 3.64e3
+PF_DAY_FLOPS = 1e15 * 24 * 3600  # = 8.64e19 FLOPs, as defined in App. D
+
+# --------------------------------------------------------------------------------------------
+# Hardware: dense (no sparsity) peak throughput of the tensor cores, from NVIDIA's datasheets
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GPU:
+    name: str
+    peak_flops: float  # dense 16-bit tensor-core FLOP/s
+    dtype: str  # the 16-bit type that peak is for
+    memory_gb: float
+    bf16: bool  # whether the GPU supports bfloat16 at all
+    source: str
+
+
+GPUS = {
+    "V100": GPU("V100 SXM2", 125e12, "fp16", 32, False, "NVIDIA Tesla V100 datasheet: 125 TFLOPS tensor (fp16)"),
+    "T4": GPU("T4", 65e12, "fp16", 16, False, "NVIDIA T4 datasheet: 65 TFLOPS mixed precision (fp16)"),
+    "A100": GPU("A100 SXM", 312e12, "bf16", 80, True, "NVIDIA A100 datasheet: 312 TFLOPS bf16/fp16 tensor, dense (624 with sparsity)"),
+    "L4": GPU("L4", 121e12, "bf16", 24, True, "NVIDIA L4 datasheet: 242 TFLOPS bf16 with sparsity, so 121 dense"),
+    "H100": GPU("H100 SXM", 989e12, "bf16", 80, True, "NVIDIA H100 datasheet: 1,979 TFLOPS bf16 with sparsity, so 989 dense"),
+}
+
+# --------------------------------------------------------------------------------------------
+# Models in the reproduction story: parameters, training tokens, when, who, weights public?
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    org: str
+    date: str  # year-month of the paper or release
+    params: float
+    tokens: float
+    open_weights: bool
+    source: str
+
+
+MODELS = (
+    Model("GPT-3", "OpenAI", "2020-05", 175e9, 300e9, False, "Brown et al. 2020, Table 2.1 and App. D"),
+    Model("GPT-J", "EleutherAI", "2021-06", 6.05e9, 402e9, True, "Wang & Komatsuzaki 2021, GPT-J-6B model card (402B tokens)"),
+    Model("Gopher", "DeepMind", "2021-12", 280e9, 300e9, False, "Rae et al. 2021, Table 1"),
+    Model("Chinchilla", "DeepMind", "2022-03", 70e9, 1.4e12, False, "Hoffmann et al. 2022, Table 3 / §4"),
+    Model("GPT-NeoX-20B", "EleutherAI", "2022-04", 20.6e9, 472e9, True, "Black et al. 2022, §3 (150k steps x 3.15M tokens)"),
+    Model("PaLM", "Google", "2022-04", 540e9, 780e9, False, "Chowdhery et al. 2022, §3 (780B tokens)"),
+    Model("OPT-175B", "Meta", "2022-05", 175e9, 180e9, True, "Zhang et al. 2022, §2.3 (about 180B tokens)"),
+    Model("GLM-130B", "Tsinghua", "2022-10", 130e9, 400e9, True, "Zeng et al. 2022, §2.3"),
+    Model("BLOOM", "BigScience", "2022-11", 176e9, 366e9, True, "BigScience 2022, §3.5 (366B tokens)"),
+    Model("LLaMA-7B", "Meta", "2023-02", 6.7e9, 1.0e12, True, "Touvron et al. 2023, Table 2"),
+    Model("LLaMA-65B", "Meta", "2023-02", 65.2e9, 1.4e12, True, "Touvron et al. 2023, Table 2"),
+)
+
+# --------------------------------------------------------------------------------------------
+# Scaling laws
+# --------------------------------------------------------------------------------------------
+
+#: Hoffmann et al. 2022 (Chinchilla), Approach 3: L(N, D) = E + A / N**alpha + B / D**beta.
+CHINCHILLA_FIT = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+#: Besiroglu et al. 2024 (Epoch AI), "Chinchilla Scaling: A replication attempt".
+EPOCH_FIT = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
+CHINCHILLA_PARAMS = 70e9
+CHINCHILLA_TOKENS = 1.4e12
+
+# --------------------------------------------------------------------------------------------
+# Failures at scale
+# --------------------------------------------------------------------------------------------
+
+#: Dubey et al. 2024 (Llama 3), §3.3.4, Table 5: a 54-day snapshot of pre-training on 16,384 H100s.
+LLAMA3_UNEXPECTED_INTERRUPTIONS = 419
+LLAMA3_TOTAL_INTERRUPTIONS = 466
+LLAMA3_DAYS = 54
+LLAMA3_GPUS = 16_384
+
+# --------------------------------------------------------------------------------------------
+# Model FLOPs utilisation, as published (PaLM, Chowdhery et al. 2022, Table 3)
+# --------------------------------------------------------------------------------------------
+
+PUBLISHED_MFU = {"GPT-3": 0.213, "Gopher": 0.325, "MT-NLG": 0.302, "PaLM": 0.462}
+
+SOURCES = {
+    "GPT3_SIZES": "Brown et al. 2020, Table 2.1",
+    "GPT3_175B_TRAIN_FLOPS": "Brown et al. 2020, App. D, Table D.1",
+    "GPUS": "NVIDIA datasheets (V100, T4, A100, L4, H100); dense tensor-core peaks",
+    "MODELS": "each model's paper or model card, as named in Model.source",
+    "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3)",
+    "EPOCH_FIT": "Besiroglu et al. 2024",
+    "LLAMA3": "Dubey et al. 2024, §3.3.4, Table 5",
+    "PUBLISHED_MFU": "Chowdhery et al. 2022 (PaLM), Table 3",
+    "ZERO": "Rajbhandari et al. 2020 (ZeRO), §3.1 and Figure 1: 16 bytes/param for mixed-precision Adam",
+}

@@ -1,0 +1,99 @@
+"""Measure what a real training step costs on the machine a notebook runs on.
+
+``flops_per_token`` is the estimate the MFU definition of PaLM (Chowdhery et al. 2022, App. B) uses:
+6 N for the weight matmuls of forward and backward, plus 12 * n_layer * n_ctx * d_model for
+attention's QK^T and AV products. Module 01's lab asks students to derive more than this gives
+(the parameter count itself, totals, memory, cost); the mini-run engine needs it for MFU.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import torch
+
+from .model import GPT, GPTConfig
+
+
+def flops_per_token(n_params: float, n_layer: int, n_ctx: int, d_model: int) -> float:
+    """Training FLOPs per token: 6 N + 12 * n_layer * n_ctx * d_model (PaLM, App. B)."""
+    return 6.0 * n_params + 12.0 * n_layer * n_ctx * d_model
+
+
+@dataclass
+class Throughput:
+    tokens_per_s: float
+    flops_per_token: float
+    achieved_flops: float  # FLOP/s = tokens_per_s * flops_per_token
+    n_params: int  # non-embedding parameters (what 6N counts, as in Kaplan et al. 2020)
+    step_seconds: float
+    device: str
+
+
+def measure_training_throughput(
+    cfg: GPTConfig | None = None,
+    batch_size: int = 8,
+    steps: int = 5,
+    warmup: int = 2,
+    device: str = "cpu",
+    seed: int = 0,
+) -> Throughput:
+    """Time ``steps`` forward+backward+AdamW steps of a tiny GPT on random tokens.
+
+    The first ``warmup`` steps are not timed (allocation, kernel selection). Returns tokens/s and
+    the FLOP/s they imply; divide by the device's peak for MFU.
+    """
+    if steps < 1 or batch_size < 1 or warmup < 0:
+        raise ValueError("steps and batch_size must be >= 1 and warmup >= 0")
+    cfg = cfg or GPTConfig()
+    gen = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    model = GPT(cfg).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    x = torch.randint(cfg.vocab_size, (batch_size, cfg.n_ctx + 1), generator=gen).to(device)
+    inputs, targets = x[:, :-1], x[:, 1:]
+
+    def step():
+        _, loss = model(inputs, targets)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    def sync():
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+
+    for _ in range(warmup):
+        step()
+    sync()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    sync()
+    seconds = (time.perf_counter() - t0) / steps
+    n = model.num_params(non_embedding=True)
+    fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
+    tps = batch_size * cfg.n_ctx / seconds
+    return Throughput(tps, fpt, tps * fpt, n, seconds, device)
+
+
+def measure_matmul_flops(n: int = 1024, repeats: int = 5, device: str = "cpu", dtype=torch.float32) -> float:
+    """FLOP/s of a large square matmul: an *achievable* peak for a machine with no published one (a CPU).
+
+    A GPU's MFU is quoted against its datasheet peak (``facts.GPUS``); a CPU has no comparable
+    figure, so the course divides by this measurement instead and says so.
+    """
+    a = torch.randn(n, n, device=device, dtype=dtype)
+    b = torch.randn(n, n, device=device, dtype=dtype)
+    a @ b  # warm up
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        a @ b
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - t0)
+    return 2.0 * n**3 / best
