@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 lab: setup
+	$(PY) ci/release_labs.py
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
 
 test: setup

@@ -29,7 +29,16 @@ def repo_config(root: Path = ROOT) -> tuple[str, str]:
     return cfg["repository"], cfg["branch"]
 
 
+def badge_target(relpath: str) -> str:
+    """What a notebook's badge opens: itself, except a solution, whose badge opens the student version."""
+    parts = relpath.split("/")
+    if parts[0] == "solutions":
+        return "/".join(["labs", *parts[1:]])
+    return relpath
+
+
 def badge(relpath: str, repo: str, branch: str) -> str:
+    relpath = badge_target(relpath)
     url = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{relpath}"
     return f"[![Open In Colab]({COLAB_BADGE_IMG})]({url})"
 
@@ -103,10 +112,10 @@ def problems(path: Path, root: Path = ROOT) -> list[str]:
         m = BADGE_RE.search(nb.cells[0].source)
         if not m:
             out.append(f"{rel}: cell 0 has no 'Open in Colab' badge")
-        elif (m["repo"], m["branch"], m["path"]) != (repo, branch, rel):
+        elif (m["repo"], m["branch"], m["path"]) != (repo, branch, badge_target(rel)):
             out.append(
                 f"{rel}: cell 0's Colab badge points at {m['repo']}@{m['branch']}:{m['path']}, "
-                f"expected {repo}@{branch}:{rel} (run: make set-repo REPO={repo})"
+                f"expected {repo}@{branch}:{badge_target(rel)} (run: make set-repo REPO={repo})"
             )
     params = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(params) != 1:

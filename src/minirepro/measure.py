@@ -26,7 +26,7 @@ class Throughput:
     tokens_per_s: float
     flops_per_token: float
     achieved_flops: float  # FLOP/s = tokens_per_s * flops_per_token
-    n_params: int  # non-embedding parameters (what 6N counts, as in Kaplan et al. 2020)
+    n_params: int  # parameters that multiply every token: non-embedding ones plus the (tied) output layer
     step_seconds: float
     device: str
 
@@ -72,7 +72,10 @@ def measure_training_throughput(
         step()
     sync()
     seconds = (time.perf_counter() - t0) / steps
-    n = model.num_params(non_embedding=True)
+    # 6N counts matrix products. Kaplan et al. 2020 use non-embedding N; the output layer (tied to the
+    # token embedding, so not in that count) is a vocab x d_model product for every token too, and on a
+    # small model it is a large share of the work, so it is counted here. The input lookup is not a matmul.
+    n = model.num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
     fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
     tps = batch_size * cfg.n_ctx / seconds
     return Throughput(tps, fpt, tps * fpt, n, seconds, device)

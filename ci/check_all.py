@@ -1,0 +1,60 @@
+"""Everything CI checks, in order, with a summary: what `make test` runs.
+
+1. pytest        the library and the ci/ scripts
+2. hygiene       notebooks without outputs, kernel python3, badge, one parameters cell
+3. drift         labs/ equals what solutions/ generates
+4. notebooks     every lecture and solution under papermill, SCALE="smoke", timing table
+5. grading       autograde solution / blank / every wrong answer, grading table
+
+Every step runs even when an earlier one fails, so one CI run shows every problem.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BUILD, ROOT, env_with_venv, table  # noqa: E402
+
+PY = sys.executable
+STEPS = [
+    ("pytest", [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]),
+    ("hygiene", [PY, "ci/hygiene.py"]),
+    ("drift", [PY, "ci/drift.py"]),
+    ("notebooks", [PY, "ci/run_notebooks.py"]),
+    ("grading", [PY, "ci/grade.py"]),
+]
+
+
+def main(argv=None) -> int:
+    only = set(argv if argv is not None else sys.argv[1:])
+    BUILD.mkdir(exist_ok=True)
+    rows, failed = [], []
+    t_all = time.perf_counter()
+    for name, cmd in STEPS:
+        if only and name not in only:
+            continue
+        print(f"\n=== {name}: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}", flush=True)
+        t0 = time.perf_counter()
+        rc = subprocess.run(cmd, cwd=ROOT, env=env_with_venv()).returncode
+        seconds = time.perf_counter() - t0
+        rows.append([name, f"{seconds:6.1f}", "passed" if rc == 0 else f"FAILED (exit {rc})"])
+        if rc != 0:
+            failed.append(name)
+    rows.append(["total", f"{time.perf_counter() - t_all:6.1f}", ""])
+    print("\n" + table(["check", "seconds", "result"], rows, title="summary of `make test`"))
+    for name in ("notebook_times.txt",):
+        if (BUILD / name).exists() and (not only or "notebooks" in only):
+            print("\n" + (BUILD / name).read_text().rstrip())
+    for table_file in sorted((BUILD / "grading").glob("*/grading_table.txt")) if (not only or "grading" in only) else []:
+        print("\n" + table_file.read_text().rstrip())
+    ran = len(rows) - 1
+    print(f"\nchecks: {ran - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+# Wrong answer: the allocation exponents a and b swapped (N grows as C^(alpha/(alpha+beta)))
+# targets: test_compute_optimal
+# %% cell: chinchilla
+def chinchilla_loss(n_params, n_tokens, fit=facts.CHINCHILLA_FIT):
+    return fit["E"] + fit["A"] / n_params ** fit["alpha"] + fit["B"] / n_tokens ** fit["beta"]
+
+
+def compute_optimal(flops, fit=facts.CHINCHILLA_FIT):
+    alpha, beta = fit["alpha"], fit["beta"]
+    g = (alpha * fit["A"] / (beta * fit["B"])) ** (1 / (alpha + beta))
+    n_opt = g * (flops / 6) ** (alpha / (alpha + beta))
+    return n_opt, flops / (6 * n_opt)

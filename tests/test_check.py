@@ -1,0 +1,84 @@
+"""The lab checker a student runs outside JupyterLab (minirepro-check / minirepro.check_lab)."""
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from minirepro import check
+
+LAB = ROOT / "labs" / "01_compute_budgeting" / "01_compute_budgeting.ipynb"
+SOLUTION = ROOT / "solutions" / "01_compute_budgeting" / "01_compute_budgeting.ipynb"
+
+
+def _nb(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for kind, src, gid in cells:
+        cell = nbformat.v4.new_code_cell(src)
+        if kind == "answer":
+            cell.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": gid, "locked": False, "schema_version": 3}
+        elif kind == "test":
+            cell.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": gid, "points": 1, "locked": True, "schema_version": 3}
+        nb.cells.append(cell)
+    return nb
+
+
+def test_untouched_lab_fails_every_question():
+    results = check.check_notebook(LAB)
+    assert results and not any(r.passed for r in results)
+    assert all("NotImplementedError" in r.message or "NameError" in r.message for r in results)
+
+
+def test_solution_passes_every_question_including_hidden_tests():
+    results = check.check_notebook(SOLUTION)
+    assert len(results) == 12 and all(r.passed for r in results), check.format_results(results)
+
+
+def test_infinite_loop_is_interrupted_and_reported(tmp_path):
+    path = tmp_path / "loop.ipynb"
+    nbformat.write(_nb(("answer", "def f():\n    while True:\n        pass", "f"), ("test", "f()", "test_f"), ("test", "assert 1 + 1 == 2", "test_g")), path)
+    results = check.check_notebook(path, timeout=3)
+    assert [r.passed for r in results] == [False, True]
+    assert "timed out" in results[0].message
+
+
+def test_dead_kernel_is_reported_not_lost(tmp_path):
+    path = tmp_path / "dies.ipynb"
+    nbformat.write(_nb(("test", "assert True", "test_a"), ("answer", "import os\nos._exit(1)", "boom"), ("test", "assert True", "test_b")), path)
+    results = check.check_notebook(path, timeout=20)
+    assert results[0].passed
+    assert not results[1].passed and "kernel died" in results[1].message
+
+
+def test_run_tests_here_uses_the_live_namespace():
+    nb = _nb(("test", "assert x == 3, 'x should be 3'", "test_x"), ("test", "assert y", "test_y"))
+    results = check.run_tests_here(nb, {"x": 3})
+    assert results[0].passed and not results[1].passed and "NameError" in results[1].message
+    text = check.format_results(results)
+    assert "test_x" in text and "1/2 passed" in text
+
+
+def test_check_lab_finds_the_lab_and_skips_inside_a_grader(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(ROOT)
+    results = check.check_lab("01_compute_budgeting", namespace={})
+    assert results is not None and not any(r.passed for r in results)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert check.check_lab("01_compute_budgeting", namespace={}) is None
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    monkeypatch.chdir(tmp_path)
+    assert check.check_lab("no_such_lab", namespace={}) is None
+    assert "minirepro-check" in capsys.readouterr().out
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    assert check.main([str(tmp_path / "missing.ipynb")]) == 2
+    plain = tmp_path / "plain.ipynb"
+    nbformat.write(_nb(("answer", "x = 1", "x")), plain)
+    assert check.main([str(plain)]) == 2
+    assert "no nbgrader test cells" in capsys.readouterr().err
+    ok = tmp_path / "ok.ipynb"
+    nbformat.write(_nb(("answer", "x = 1", "x"), ("test", "assert x == 1", "test_x")), ok)
+    assert check.main([str(ok)]) == 0
+    bad = tmp_path / "bad.ipynb"
+    nbformat.write(_nb(("answer", "x = 2", "x"), ("test", "assert x == 1", "test_x")), bad)
+    assert check.main([str(bad), "--json"]) == 1

@@ -1,0 +1,119 @@
+"""The ci/ scripts: hygiene catches what it should, wrong answers parse and apply, judging is strict."""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import grade
+import nbconventions
+import set_repo
+from common import assignments, table
+from conftest import ROOT
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A scratch repo with pyproject.toml and one conforming lecture."""
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "lectures").mkdir()
+    repo, branch = nbconventions.repo_config(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = nbconventions.header_cells("lectures/99_x.ipynb", "99 · X", ["g"], "1 min", repo, branch)
+    path = tmp_path / "lectures" / "99_x.ipynb"
+    nbformat.write(nb, path)
+    return tmp_path, path
+
+
+def test_conforming_notebook_has_no_problems(course):
+    root, path = course
+    assert nbconventions.problems(path, root) == []
+
+
+@pytest.mark.parametrize(
+    "breakage, expected",
+    [
+        (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output("stream", text="hi")), "committed with outputs"),
+        (lambda nb: nb.cells[3].__setitem__("execution_count", 4), "execution_count"),
+        (lambda nb: nb.metadata["kernelspec"].__setitem__("name", "python3.11"), "kernelspec"),
+        (lambda nb: nb.cells[0].__setitem__("source", "# Title\n\nno badge"), "no 'Open in Colab' badge"),
+        (lambda nb: nb.cells.insert(0, nbformat.v4.new_code_cell("x = 1")), "cell 0 must be a markdown title"),
+        (lambda nb: nb.cells.append(nbformat.v4.new_code_cell("SCALE = 'full'", metadata={"tags": ["parameters"]})), "exactly one cell tagged"),
+        (lambda nb: nb.cells[2].__setitem__("source", 'SCALE = "full"\nDEVICE = "auto"\nSEED = 0'), 'default to SCALE = "auto"'),
+        (lambda nb: nb.cells[2].__setitem__("source", 'SCALE = "auto"\nDEVICE = "auto"'), "does not set SEED"),
+        (lambda nb: nb.cells[1].__setitem__("source", nb.cells[1].source.replace("never-reproduced/course", "me/fork")), "COURSE_REPO"),
+        (lambda nb: nb.cells[0].__setitem__("source", nb.cells[0].source.replace("lectures/99_x", "lectures/98_y")), "badge points at"),
+    ],
+)
+def test_hygiene_catches(course, breakage, expected):
+    root, path = course
+    nb = nbformat.read(path, as_version=4)
+    breakage(nb)
+    nbformat.write(nb, path)
+    msgs = nbconventions.problems(path, root)
+    assert any(expected in m for m in msgs), msgs
+    assert all("lectures/99_x.ipynb" in m for m in msgs)
+
+
+def test_set_repo_rewrites_config_badges_and_setup_cells(course):
+    root, path = course
+    set_repo.set_repository("someone/fork", root)
+    assert nbconventions.repo_config(root)[0] == "someone/fork"
+    assert nbconventions.problems(path, root)  # stale until synced
+    assert set_repo.sync(root) == 1
+    assert nbconventions.problems(path, root) == []
+    with pytest.raises(SystemExit):
+        set_repo.set_repository("not a repo", root)
+
+
+def test_every_kept_wrong_answer_parses_and_targets_real_cells():
+    for aid in assignments():
+        lab = nbformat.read(ROOT / "labs" / aid / f"{aid}.ipynb", as_version=4)
+        tests = {c.metadata["nbgrader"]["grade_id"] for c in lab.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        wrong = grade.wrong_answers(aid)
+        targeted = {t for wa in wrong for t in wa.targets}
+        assert tests <= targeted, f"{aid}: test cells without a kept wrong answer: {sorted(tests - targeted)}"
+        for wa in wrong:
+            assert set(wa.targets) <= tests, wa.path
+            grade.fill(lab, wa.cells, str(wa.path))  # raises on an unknown answer cell
+
+
+def test_parse_wrong_answer_rejects_a_bad_header(tmp_path):
+    p = tmp_path / "w.py"
+    p.write_text("# targets: test_x\n# %% cell: x\nx = 1\n")
+    with pytest.raises(ValueError, match="Wrong answer"):
+        grade.parse_wrong_answer(p)
+    p.write_text("# Wrong answer: d\n# targets: test_x\n# expect: maybe\n# %% cell: x\nx = 1\n")
+    with pytest.raises(ValueError, match="expect"):
+        grade.parse_wrong_answer(p)
+    p.write_text("# Wrong answer: d\n# targets: test_x, test_y\n# %% cell: a\na = 1\n# %% cell: b\nb = 2\n")
+    wa = grade.parse_wrong_answer(p)
+    assert wa.targets == ["test_x", "test_y"] and wa.cells == {"a": "a = 1", "b": "b = 2"}
+
+
+def test_answer_sources_strip_solution_markers():
+    sol = nbformat.read(ROOT / "solutions" / "01_compute_budgeting" / "01_compute_budgeting.ipynb", as_version=4)
+    sources = grade.answer_sources(sol)
+    assert "param_count" in sources and "### BEGIN SOLUTION" not in sources["param_count"]
+    assert "def param_count" in sources["param_count"]
+
+
+def test_judge_is_strict():
+    wa = grade.WrongAnswer("w", "d", ["test_a"], {})
+    full = grade.Outcome("s", 2, 2, {"test_a": (1, 1), "test_b": (1, 1)})
+    assert grade.judge(full, "full marks", None)[0]
+    assert not grade.judge(full, "zero", None)[0]
+    assert not grade.judge(full, "loses-points", wa)[0]
+    lost = grade.Outcome("s", 1, 2, {"test_a": (0, 1), "test_b": (1, 1)})
+    assert grade.judge(lost, "loses-points", wa)[0]
+    assert not grade.judge(lost, "full marks", None)[0]
+    died = grade.Outcome("s", status="kernel died: kept for manual grading")
+    assert grade.judge(died, "manual", None)[0] and not grade.judge(died, "full marks", None)[0]
+    assert not grade.judge(full, "manual", None)[0]
+
+
+def test_table_aligns_columns():
+    text = table(["a", "bb"], [["xxx", 1]], title="t")
+    assert text.splitlines() == ["t", "a    bb", "---  --", "xxx  1"]
