@@ -8,7 +8,6 @@ notebook and cell of every failure.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -56,7 +55,6 @@ def main(argv=None) -> int:
     p.add_argument("--scale", default="smoke")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = p.parse_args(argv)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     paths = [Path(n).resolve() for n in args.notebooks] or notebooks_to_run()
     out_dir = BUILD / "executed"
     rows, failures, total = [], [], 0.0
