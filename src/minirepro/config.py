@@ -28,14 +28,20 @@ def _cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
+def _value_or_env(value, name: str, choices: str, environ) -> str:
+    """Normalise a parameter; ``"auto"`` defers to the environment variable ``MINIREPRO_<name>``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {choices}; got {value!r}")
+    value = value.strip().lower()
+    if value == "auto":
+        value = environ.get(f"MINIREPRO_{name}", "auto").strip().lower() or "auto"
+    return value
+
+
 def resolve_scale(scale: str = "auto", *, cuda_available: bool | None = None, environ=None) -> str:
     """Return ``"smoke"`` or ``"full"`` for a notebook's ``SCALE`` parameter (see module docstring)."""
     environ = os.environ if environ is None else environ
-    if not isinstance(scale, str):
-        raise TypeError(f"SCALE must be a string, one of 'auto', 'smoke', 'full'; got {scale!r}")
-    scale = scale.strip().lower()
-    if scale == "auto":
-        scale = environ.get("MINIREPRO_SCALE", "auto").strip().lower() or "auto"
+    scale = _value_or_env(scale, "SCALE", "'auto', 'smoke', 'full'", environ)
     if scale == "auto":
         if environ.get("NBGRADER_EXECUTION"):
             return "smoke"
@@ -54,11 +60,7 @@ def resolve_device(device: str = "auto", *, environ=None) -> str:
     without one is an error that says what to do, rather than a crash deep inside torch.
     """
     environ = os.environ if environ is None else environ
-    if not isinstance(device, str):
-        raise TypeError(f"DEVICE must be a string such as 'auto', 'cpu' or 'cuda'; got {device!r}")
-    device = device.strip().lower()
-    if device == "auto":
-        device = environ.get("MINIREPRO_DEVICE", "auto").strip().lower() or "auto"
+    device = _value_or_env(device, "DEVICE", "'auto', 'cpu', 'cuda', 'mps'", environ)
     if device == "auto":
         return "cuda" if _cuda_available() else "cpu"
     kind = device.split(":")[0]
