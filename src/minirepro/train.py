@@ -1,0 +1,450 @@
+"""The mini-run engine: one readable training loop, one call, a plain config.
+
+    from minirepro.train import TrainConfig, train
+    run = train(TrainConfig(steps=200), tokens)      # tokens: a 1-D LongTensor of byte ids
+    run.log.plot()
+
+What it does, step by step (GPT-3 App. B and PaLM §5 for the recipe):
+
+- the batch at step ``i`` is a pure function of ``(data_seed, i + data_offset)``
+  (``minirepro.data.get_batch``), so a run can be resumed, rolled back and made to skip batches exactly;
+- linear warmup then cosine decay to ``min_lr_ratio`` of the peak; optional batch-size and
+  sequence-length warmup;
+- AdamW with decoupled weight decay on matrices only; global-norm gradient clipping;
+- precision ``fp32``, ``fp16`` (autocast with dynamic loss scaling) or ``bf16`` (autocast), CPU or CUDA;
+- per-step metrics: loss, gradient norm, learning rate, loss scale, tokens/s; every ``probe_every``
+  steps also the largest attention logit, the output log Z, the relative update size and MFU on a GPU;
+- full-state checkpoints (model, optimizer, scaler, step, data offset, RNG, log) and bit-exact resume;
+- a spike policy (PaLM: restart ~100 steps before the spike and skip 200-500 batches) with every
+  decision logged, and fault injection: a bad batch, a killed run.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import torch
+
+from .config import resolve_device
+from .data import get_batch
+from .model import GPT, GPTConfig
+
+PRECISIONS = ("fp32", "fp16", "bf16")
+
+
+class SimulatedFailure(RuntimeError):
+    """Raised by ``TrainConfig.kill_at``: the run dies as a node failure would kill it."""
+
+
+@dataclass
+class SpikePolicy:
+    """Detect a loss spike; roll back and skip batches, as PaLM did (Chowdhery et al. 2022, §5.1).
+
+    A step is a spike when its loss is not finite, or exceeds ``factor`` times the mean of the last
+    ``window`` accepted losses, once ``min_step`` steps have passed (never during warmup, when the
+    loss is supposed to move fast). On a spike the run restores the newest in-memory checkpoint at
+    least ``rollback`` steps before the spike (or the oldest kept), and skips ``skip`` batches of
+    the data stream from there; if the restored checkpoint is further back than ``skip`` steps, the
+    skip is widened so that no batch seen before or during the spike is replayed (PaLM: the skipped
+    batches "cover the batches that were seen before and during the spike").
+    """
+
+    factor: float = 1.5
+    window: int = 20
+    min_step: int | None = None  # default: the end of the LR warmup
+    rollback: int = 100
+    skip: int = 200
+    max_rollbacks: int = 5
+
+    def __post_init__(self):
+        if self.factor <= 1 or self.window < 1 or self.rollback < 0 or self.skip < 1 or self.max_rollbacks < 0:
+            raise ValueError("SpikePolicy needs factor > 1, window >= 1, rollback >= 0, skip >= 1, max_rollbacks >= 0")
+
+
+@dataclass
+class TrainConfig:
+    model: GPTConfig = field(default_factory=GPTConfig)
+    steps: int = 200
+    batch_size: int = 16
+    seq_len: int | None = None  # default: model.n_ctx
+    lr: float = 1e-3
+    min_lr_ratio: float = 0.1
+    warmup_steps: int = 20
+    batch_warmup_steps: int = 0  # ramp the batch size from batch_warmup_start to batch_size
+    batch_warmup_start: int = 1
+    seq_warmup_steps: int = 0  # ramp the sequence length from seq_warmup_start to seq_len
+    seq_warmup_start: int = 16
+    weight_decay: float = 0.1
+    betas: tuple[float, float] = (0.9, 0.95)
+    eps: float = 1e-8
+    grad_clip: float | None = 1.0
+    precision: str = "fp32"
+    device: str = "auto"
+    seed: int = 0  # model initialisation
+    data_seed: int = 0  # the batch at step i is get_batch(..., seed=data_seed, step=i + offset)
+    eval_every: int = 0  # 0: never
+    eval_batches: int = 4
+    probe_every: int = 10  # 0: never
+    checkpoint_every: int = 0  # in-memory checkpoints for rollback (and to disk with checkpoint_path)
+    keep_checkpoints: int = 8
+    spike_policy: SpikePolicy | None = None
+    bad_batches: tuple[int, ...] = ()  # fault injection: these data indices (step + offset) are random bytes
+    kill_at: int | None = None  # fault injection: raise SimulatedFailure at the start of this step
+    progress: bool = True
+
+    def __post_init__(self):
+        if isinstance(self.model, dict):
+            self.model = GPTConfig(**self.model)
+        if isinstance(self.spike_policy, dict):
+            self.spike_policy = SpikePolicy(**self.spike_policy)
+        self.betas = tuple(self.betas)
+        self.bad_batches = tuple(self.bad_batches)
+        if self.seq_len is None:
+            self.seq_len = self.model.n_ctx
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}; got {self.precision!r}")
+        if self.seq_len > self.model.n_ctx:
+            raise ValueError(
+                f"seq_len={self.seq_len} does not fit the model's context n_ctx={self.model.n_ctx}: "
+                "lower seq_len or raise model.n_ctx"
+            )
+        for name in ("steps", "batch_size", "seq_len"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"TrainConfig.{name} must be >= 1; got {getattr(self, name)!r}")
+        if not 0 <= self.warmup_steps <= self.steps:
+            raise ValueError(f"warmup_steps must be in [0, steps={self.steps}]; got {self.warmup_steps}")
+        if self.lr <= 0 or not 0 <= self.min_lr_ratio <= 1:
+            raise ValueError("lr must be > 0 and min_lr_ratio in [0, 1]")
+        if self.grad_clip is not None and self.grad_clip <= 0:
+            raise ValueError(f"grad_clip must be > 0 or None; got {self.grad_clip}")
+        if self.spike_policy is not None and self.checkpoint_every < 1:
+            raise ValueError("a spike_policy needs checkpoint_every >= 1: rollback restores a checkpoint")
+
+
+def lr_at(cfg: TrainConfig, step: int) -> float:
+    """Linear warmup to cfg.lr, then cosine decay to cfg.min_lr_ratio * cfg.lr at the last step."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    span = max(1, cfg.steps - cfg.warmup_steps)
+    progress = min(1.0, (step - cfg.warmup_steps) / span)
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def _ramp(start: int, end: int, steps: int, step: int, multiple: int = 1) -> int:
+    if steps <= 0 or step >= steps:
+        return end
+    value = start + (end - start) * step / steps
+    return max(min(start, end), min(end, int(value) // multiple * multiple or multiple))
+
+
+def batch_shape_at(cfg: TrainConfig, step: int) -> tuple[int, int]:
+    """(batch size, sequence length) at a step, with batch-size and sequence-length warmup."""
+    bs = _ramp(cfg.batch_warmup_start, cfg.batch_size, cfg.batch_warmup_steps, step)
+    sl = _ramp(min(cfg.seq_warmup_start, cfg.seq_len), cfg.seq_len, cfg.seq_warmup_steps, step, multiple=8)
+    return bs, sl
+
+
+def _peak_flops(device: str, precision: str) -> float | None:
+    if not device.startswith("cuda"):
+        return None
+    from .facts import GPUS
+
+    name = torch.cuda.get_device_name(torch.device(device))
+    for key, gpu in GPUS.items():
+        if key in name:
+            return gpu.peak_flops if precision != "fp32" else None
+    return None
+
+
+class RunLog:
+    """Per-step metrics and the decisions the run took; plots itself."""
+
+    def __init__(self, history=None, events=None):
+        self.history: list[dict] = history or []
+        self.events: list[dict] = events or []
+
+    def column(self, key):
+        return [(h["step"], h[key]) for h in self.history if h.get(key) is not None]
+
+    @property
+    def losses(self) -> list[float]:
+        return [h["loss"] for h in self.history]
+
+    def event(self, step: int, kind: str, **info):
+        self.events.append({"step": step, "kind": kind, **info})
+
+    def plot(self, floor: float | None = None, keys=("loss", "grad_norm", "max_attn_logit"), title: str = ""):
+        """Loss curve with spikes, rollbacks and injected faults marked, beside the other metrics."""
+        import matplotlib.pyplot as plt
+
+        keys = [k for k in keys if self.column(k)]
+        fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.6), squeeze=False)
+        for ax, key in zip(axes[0], keys):
+            xs, ys = zip(*self.column(key))
+            ax.plot(xs, ys, lw=1, label=key)
+            if key == "loss":
+                val = self.column("val_loss")
+                if val:
+                    ax.plot(*zip(*val), "o-", ms=3, lw=1, label="val_loss")
+                if floor is not None:
+                    ax.axhline(floor, color="k", ls="--", lw=1, label=f"entropy floor {floor:.3f}")
+                marks = {"spike": ("rx", "spike detected"), "bad_batch": ("m^", "bad batch injected")}
+                loss_at = {}
+                for h in self.history:
+                    loss_at.setdefault(h["step"], h["loss"])  # the first time a step ran
+                for kind, (style, label) in marks.items():
+                    pts = [(e["step"], e.get("loss", loss_at.get(e["step"]))) for e in self.events if e["kind"] == kind]
+                    if pts:
+                        ax.plot(*zip(*pts), style, ms=8, label=label)
+                for e in self.events:
+                    if e["kind"] == "rollback":
+                        ax.axvline(e["to_step"], color="r", ls=":", lw=1)
+            if key in ("grad_norm", "max_attn_logit") and min(ys) > 0:
+                ax.set_yscale("log")
+            ax.set_xlabel("step")
+            ax.set_title(key)
+            ax.legend(fontsize=8)
+        if title:
+            fig.suptitle(title)
+        fig.tight_layout()
+        return fig
+
+
+@dataclass
+class Run:
+    config: TrainConfig
+    model: GPT
+    log: RunLog
+    step: int
+    data_offset: int
+    optimizer: torch.optim.Optimizer = None
+    scaler: torch.amp.GradScaler = None
+
+    @property
+    def final_loss(self) -> float:
+        return self.log.history[-1]["loss"] if self.log.history else float("nan")
+
+    @property
+    def diverged(self) -> bool:
+        return not math.isfinite(self.final_loss)
+
+    def state(self) -> dict:
+        """Everything needed to continue bit-exactly (see ``save_checkpoint``)."""
+        return {
+            "config": asdict(self.config),
+            "model": copy.deepcopy(self.model.state_dict()),
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "scaler": copy.deepcopy(self.scaler.state_dict()),
+            "step": self.step,
+            "data_offset": self.data_offset,
+            "rng_cpu": torch.get_rng_state(),
+            "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+            "log": {"history": copy.deepcopy(self.log.history), "events": copy.deepcopy(self.log.events)},
+        }
+
+    def save_checkpoint(self, path) -> None:
+        torch.save(self.state(), path)
+
+
+def weights_hash(model: torch.nn.Module) -> str:
+    """SHA-256 of every parameter and buffer, in order: equal hashes mean bit-identical weights."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        h.update(name.encode())
+        h.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+
+def _make_optimizer(model: GPT, cfg: TrainConfig):
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas, eps=cfg.eps)
+
+
+def _check_precision(precision: str, device: str) -> None:
+    if precision == "bf16" and device.startswith("cuda") and not torch.cuda.is_bf16_supported():
+        name = torch.cuda.get_device_name(torch.device(device))
+        raise ValueError(
+            f"precision='bf16' but this GPU ({name}) has no bfloat16 support (V100s and Colab's T4 don't): "
+            "use precision='fp16' (with dynamic loss scaling, what OPT used) or 'fp32'"
+        )
+
+
+def _bad_batch(cfg: TrainConfig, index: int, bs: int, sl: int, device: str):
+    g = torch.Generator().manual_seed(cfg.data_seed * 1_000_003 + index)
+    x = torch.randint(cfg.model.vocab_size, (bs, sl + 1), generator=g).to(device)
+    return x[:, :-1], x[:, 1:]
+
+
+def train(
+    cfg: TrainConfig,
+    tokens: torch.Tensor,
+    val_tokens: torch.Tensor | None = None,
+    resume_from=None,
+    checkpoint_path=None,
+    until: int | None = None,
+) -> Run:
+    """Train (or resume) a tiny GPT on ``tokens``; return the ``Run`` with its model and log.
+
+    ``resume_from``: a path written by ``Run.save_checkpoint`` or a ``Run.state()`` dict; the run
+    continues bit-exactly where it stopped. ``checkpoint_path``: where to save a checkpoint every
+    ``checkpoint_every`` steps (the newest overwrites the previous one). ``until``: stop before
+    this step (the schedule still spans ``cfg.steps``), e.g. to save and resume half-way.
+    """
+    from tqdm.auto import tqdm
+
+    device = resolve_device(cfg.device)
+    _check_precision(cfg.precision, device)
+    tokens = torch.as_tensor(tokens, dtype=torch.long)
+    if tokens.dim() != 1 or tokens.numel() <= cfg.seq_len + 1:
+        raise ValueError(f"tokens must be a 1-D tensor longer than seq_len + 1 = {cfg.seq_len + 1}; got shape {tuple(tokens.shape)}")
+    if int(tokens.max()) >= cfg.model.vocab_size or int(tokens.min()) < 0:
+        raise ValueError(f"token ids must lie in [0, vocab_size={cfg.model.vocab_size})")
+    tokens = tokens.to(device)
+    val_tokens = None if val_tokens is None else torch.as_tensor(val_tokens, dtype=torch.long).to(device)
+
+    torch.manual_seed(cfg.seed)
+    model = GPT(cfg.model).to(device)
+    optimizer = _make_optimizer(model, cfg)
+    scaler = torch.amp.GradScaler(device.split(":")[0], enabled=cfg.precision == "fp16")
+    run = Run(cfg, model, RunLog(), 0, 0, optimizer, scaler)
+    if resume_from is not None:
+        state = resume_from if isinstance(resume_from, dict) else torch.load(resume_from, weights_only=False)
+        _restore(run, state)
+    autocast_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(cfg.precision)
+    peak = _peak_flops(device, cfg.precision)
+    policy = cfg.spike_policy
+    min_step = (policy.min_step if policy.min_step is not None else cfg.warmup_steps) if policy else 0
+    memory: list[dict] = []  # in-memory checkpoints for rollback
+    recent: list[float] = []
+    rollbacks = 0
+
+    def forward(x, y, stats=None):
+        if autocast_dtype is None:
+            return model(x, y, stats)
+        with torch.autocast(device.split(":")[0], dtype=autocast_dtype):
+            return model(x, y, stats)
+
+    def evaluate() -> float:
+        model.eval()
+        losses = []
+        with torch.no_grad():
+            for i in range(cfg.eval_batches):
+                x, y = get_batch(val_tokens, i, cfg.batch_size, cfg.seq_len, seed=cfg.data_seed + 1)
+                losses.append(forward(x, y)[1].item())
+        model.train()
+        return sum(losses) / len(losses)
+
+    bar = tqdm(total=cfg.steps, initial=run.step, disable=not cfg.progress, desc="mini-run", leave=False)
+    t_start = t_last = time.perf_counter()
+    tokens_since = 0
+    stop = cfg.steps if until is None else min(until, cfg.steps)
+    while run.step < stop:
+        step = run.step
+        if cfg.kill_at is not None and step == cfg.kill_at:
+            bar.close()
+            run.log.event(step, "killed")
+            raise SimulatedFailure(f"simulated failure at step {step}: resume from the last checkpoint")
+        if cfg.checkpoint_every and step % cfg.checkpoint_every == 0:
+            memory.append(run.state())
+            memory = memory[-cfg.keep_checkpoints:]
+            if checkpoint_path is not None and step > 0:
+                run.save_checkpoint(checkpoint_path)
+        bs, sl = batch_shape_at(cfg, step)
+        index = step + run.data_offset  # which batch of the data stream this step reads
+        if index in cfg.bad_batches:
+            x, y = _bad_batch(cfg, index, bs, sl, device)
+            run.log.event(step, "bad_batch", index=index)
+        else:
+            x, y = get_batch(tokens, index, bs, sl, seed=cfg.data_seed)
+        lr = lr_at(cfg, step)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        probe = cfg.probe_every and step % cfg.probe_every == 0
+        stats = {} if probe else None
+        before = [p.detach().clone() for p in model.parameters()] if probe else None
+
+        _, loss = forward(x, y, stats)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.unscale_(optimizer)
+        if cfg.grad_clip is not None:
+            grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        else:
+            grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters() if p.grad is not None]))
+        scaler.step(optimizer)
+        scaler.update()
+
+        loss_value = loss.item()
+        record = {"step": step, "loss": loss_value, "grad_norm": float(grad_norm), "lr": lr,
+                  "batch_size": bs, "seq_len": sl, "time": time.perf_counter() - t_start}
+        if cfg.precision == "fp16":
+            record["loss_scale"] = scaler.get_scale()
+        tokens_since += bs * sl
+        if probe:
+            record.update(stats)
+            num = math.sqrt(sum(((p.detach() - b) ** 2).sum().item() for p, b in zip(model.parameters(), before)))
+            den = math.sqrt(sum((b**2).sum().item() for b in before))
+            record["update_size"] = num / max(den, 1e-12)
+            now = time.perf_counter()
+            record["tokens_per_s"] = tokens_since / max(now - t_last, 1e-9)
+            if peak:
+                from .measure import flops_per_token
+
+                n = model.num_params(non_embedding=True) + cfg.model.vocab_size * cfg.model.d_model
+                record["mfu"] = record["tokens_per_s"] * flops_per_token(n, cfg.model.n_layer, sl, cfg.model.d_model) / peak
+            t_last, tokens_since = now, 0
+        if cfg.eval_every and val_tokens is not None and (step % cfg.eval_every == 0 or step == cfg.steps - 1):
+            record["val_loss"] = evaluate()
+        run.log.history.append(record)
+
+        spiked = policy is not None and step >= min_step and (
+            not math.isfinite(loss_value)
+            or (len(recent) >= policy.window and loss_value > policy.factor * sum(recent[-policy.window:]) / policy.window)
+        )
+        if spiked and rollbacks < policy.max_rollbacks and memory:
+            rollbacks += 1
+            target = [m for m in memory if m["step"] <= step - policy.rollback] or memory[:1]
+            snapshot = target[-1]
+            history, events = run.log.history, run.log.events
+            _restore(run, snapshot, keep_log=True)
+            memory = [m for m in memory if m["step"] <= snapshot["step"]]
+            skip = max(policy.skip, step - snapshot["step"] + 1)  # never replay the spike's batches
+            run.data_offset += skip
+            events.append({"step": step, "kind": "spike", "loss": loss_value})
+            events.append({"step": step, "kind": "rollback", "to_step": snapshot["step"], "skip": skip,
+                           "data_offset": run.data_offset})
+            run.log.history, run.log.events = history, events
+            recent = [h["loss"] for h in history if h["step"] < snapshot["step"]][-policy.window:]
+            bar.n = run.step
+            bar.refresh()
+            continue
+        if math.isfinite(loss_value):
+            recent.append(loss_value)
+            recent = recent[-(policy.window if policy else 1):]
+        run.step += 1
+        bar.update(1)
+        if cfg.progress and step % 10 == 0:
+            bar.set_postfix(loss=f"{loss_value:.3f}")
+    bar.close()
+    if checkpoint_path is not None and cfg.checkpoint_every:
+        run.save_checkpoint(checkpoint_path)
+    return run
+
+
+def _restore(run: Run, state: dict, keep_log: bool = False) -> None:
+    run.model.load_state_dict(state["model"])
+    run.optimizer.load_state_dict(state["optimizer"])
+    run.scaler.load_state_dict(state["scaler"])
+    run.step, run.data_offset = state["step"], state["data_offset"]
+    torch.set_rng_state(state["rng_cpu"])
+    if state.get("rng_cuda") is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["rng_cuda"])
+    if not keep_log:
+        run.log = RunLog(copy.deepcopy(state["log"]["history"]), copy.deepcopy(state["log"]["events"]))

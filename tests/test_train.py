@@ -1,0 +1,180 @@
+"""The mini-run engine: schedules, bit-exact resume, spike handling, fault injection, precisions."""
+
+import math
+
+import pytest
+import torch
+
+from minirepro.model import GPT, GPTConfig
+from minirepro.train import (
+    SimulatedFailure, SpikePolicy, TrainConfig, batch_shape_at, lr_at, train, weights_hash,
+)
+
+TINY = dict(n_layer=2, n_head=2, d_model=32, n_ctx=32)
+
+
+def _tokens(n=6000, seed=0):
+    """A learnable stream: a short pattern with a little noise, deterministic."""
+    g = torch.Generator().manual_seed(seed)
+    pattern = torch.tensor(list(b"the cat sat on the mat. "), dtype=torch.long)
+    stream = pattern.repeat(n // len(pattern) + 1)[:n].clone()
+    noise = torch.rand(n, generator=g) < 0.05
+    stream[noise] = torch.randint(97, 123, (int(noise.sum()),), generator=g)
+    return stream
+
+
+def _cfg(**kw):
+    base = dict(model=GPTConfig(**TINY), steps=40, batch_size=8, lr=3e-3, warmup_steps=5, progress=False, probe_every=5)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_lr_schedule_warms_up_then_decays_to_the_floor():
+    cfg = _cfg(steps=100, warmup_steps=10, lr=1e-3, min_lr_ratio=0.1)
+    assert lr_at(cfg, 0) == pytest.approx(1e-4)
+    assert lr_at(cfg, 9) == pytest.approx(1e-3)
+    assert lr_at(cfg, 10) == pytest.approx(1e-3)
+    assert lr_at(cfg, 100) == pytest.approx(1e-4)
+    lrs = [lr_at(cfg, s) for s in range(10, 101)]
+    assert all(a >= b for a, b in zip(lrs, lrs[1:]))
+
+
+def test_batch_and_sequence_warmup_ramp_to_the_configured_shape():
+    cfg = _cfg(batch_size=16, batch_warmup_steps=10, batch_warmup_start=2, seq_warmup_steps=10, seq_warmup_start=8)
+    assert batch_shape_at(cfg, 0) == (2, 8)
+    bs, sl = batch_shape_at(cfg, 5)
+    assert 2 < bs < 16 and 8 <= sl < 32 and sl % 8 == 0
+    assert batch_shape_at(cfg, 10) == (16, 32)
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(precision="fp8"), "precision"),
+        (dict(seq_len=64), "does not fit"),
+        (dict(spike_policy=SpikePolicy()), "checkpoint_every"),
+        (dict(warmup_steps=100), "warmup_steps"),
+        (dict(grad_clip=0), "grad_clip"),
+    ],
+)
+def test_bad_config_is_a_clear_error(kw, match):
+    with pytest.raises(ValueError, match=match):
+        _cfg(**kw)
+
+
+def test_bad_tokens_are_a_clear_error():
+    with pytest.raises(ValueError, match="longer than"):
+        train(_cfg(), torch.arange(10))
+    with pytest.raises(ValueError, match="vocab_size"):
+        train(_cfg(), torch.full((1000,), 300))
+
+
+def test_loss_goes_down_and_metrics_are_logged():
+    run = train(_cfg(steps=60), _tokens())
+    first, last = run.log.history[0]["loss"], run.log.history[-1]["loss"]
+    assert last < 0.6 * first, (first, last)
+    probed = [h for h in run.log.history if "max_attn_logit" in h]
+    assert len(probed) == 12
+    for key in ("log_z", "update_size", "tokens_per_s", "ce_loss"):
+        assert all(math.isfinite(h[key]) for h in probed), key
+    assert all(h["grad_norm"] > 0 for h in run.log.history)
+
+
+def test_same_config_gives_identical_weights():
+    a = train(_cfg(steps=15), _tokens())
+    b = train(_cfg(steps=15), _tokens())
+    assert weights_hash(a.model) == weights_hash(b.model)
+    assert a.log.losses == b.log.losses
+
+
+def test_bit_exact_resume(tmp_path):
+    straight = train(_cfg(steps=20), _tokens())
+    half = train(_cfg(steps=20), _tokens(), until=10)
+    assert half.step == 10
+    half.save_checkpoint(tmp_path / "half.pt")
+    resumed = train(_cfg(steps=20), _tokens(), resume_from=tmp_path / "half.pt")
+    assert weights_hash(resumed.model) == weights_hash(straight.model)
+    assert resumed.log.losses == straight.log.losses
+
+
+def test_killed_run_resumes_from_its_last_checkpoint_bit_exactly(tmp_path):
+    path = tmp_path / "ckpt.pt"
+    with pytest.raises(SimulatedFailure):
+        train(_cfg(steps=20, checkpoint_every=5, kill_at=13), _tokens(), checkpoint_path=path)
+    state = torch.load(path, weights_only=False)
+    assert state["step"] == 10
+    resumed = train(_cfg(steps=20, checkpoint_every=5), _tokens(), resume_from=path)
+    straight = train(_cfg(steps=20, checkpoint_every=5), _tokens())
+    assert weights_hash(resumed.model) == weights_hash(straight.model)
+
+
+def test_spike_policy_rolls_back_and_skips_the_bad_batches():
+    policy = SpikePolicy(factor=1.5, window=5, rollback=4, skip=8)
+    run = train(_cfg(steps=40, checkpoint_every=2, bad_batches=(30,), spike_policy=policy), _tokens())
+    kinds = [e["kind"] for e in run.log.events]
+    assert kinds.count("bad_batch") == 1, "the bad batch must not be replayed after the rollback"
+    spike = next(e for e in run.log.events if e["kind"] == "spike")
+    rollback = next(e for e in run.log.events if e["kind"] == "rollback")
+    assert spike["step"] == 30 and rollback["to_step"] <= 26
+    assert run.data_offset == 8 and run.step == 40
+    assert math.isfinite(run.final_loss)
+
+
+def test_a_skip_shorter_than_the_rollback_is_widened_so_nothing_is_replayed():
+    policy = SpikePolicy(factor=1.5, window=5, rollback=4, skip=1)
+    run = train(_cfg(steps=40, checkpoint_every=2, bad_batches=(30,), spike_policy=policy), _tokens())
+    rollback = next(e for e in run.log.events if e["kind"] == "rollback")
+    assert rollback["skip"] == 30 - rollback["to_step"] + 1
+    assert [e["kind"] for e in run.log.events].count("bad_batch") == 1
+
+
+def test_without_a_policy_the_bad_batch_is_trained_on():
+    run = train(_cfg(steps=40, bad_batches=(30,)), _tokens())
+    assert [e["kind"] for e in run.log.events] == ["bad_batch"]
+    losses = run.log.losses
+    assert losses[30] > 2 * max(losses[25:30]), "random bytes should cost far more than the pattern"
+
+
+def test_z_loss_and_stats():
+    torch.manual_seed(0)
+    x = torch.randint(256, (2, 16))
+    y = torch.randint(256, (2, 16))
+    stats = {}
+    model = GPT(GPTConfig(**TINY, z_loss=1e-2))
+    _, loss = model(x, y, stats)
+    assert loss.item() == pytest.approx(stats["ce_loss"] + 1e-2 * (torch.logsumexp(model(x)[0].float(), -1) ** 2).mean().item(), rel=1e-5)
+    assert math.isfinite(stats["max_attn_logit"]) and stats["log_z"] > 0
+
+
+def test_qk_layernorm_and_embedding_layernorm_add_parameters():
+    base = GPT(GPTConfig(**TINY)).num_params()
+    d_head = TINY["d_model"] // TINY["n_head"]
+    assert GPT(GPTConfig(**TINY, qk_layernorm=True)).num_params() == base + TINY["n_layer"] * 2 * 2 * d_head
+    assert GPT(GPTConfig(**TINY, embedding_layernorm=True)).num_params() == base + 2 * TINY["d_model"]
+
+
+def test_embedding_gradient_shrink_scales_the_embedding_gradient():
+    x = torch.randint(256, (2, 16))
+    grads = {}
+    for alpha in (1.0, 0.1):
+        torch.manual_seed(0)
+        model = GPT(GPTConfig(**TINY, tie_embeddings=False, emb_grad_shrink=alpha))
+        model(x, x)[1].backward()
+        grads[alpha] = model.wte.weight.grad.clone()
+    assert torch.allclose(grads[0.1], 0.1 * grads[1.0], atol=1e-7)
+
+
+@pytest.mark.parametrize("precision", ["fp16", "bf16"])
+def test_reduced_precision_runs_on_cpu(precision):
+    run = train(_cfg(steps=10, precision=precision), _tokens())
+    assert math.isfinite(run.final_loss)
+    if precision == "fp16":
+        assert all("loss_scale" in h for h in run.log.history)
+
+
+def test_plot_marks_events():
+    policy = SpikePolicy(factor=1.5, window=5, rollback=4, skip=8)
+    run = train(_cfg(steps=36, checkpoint_every=2, bad_batches=(30,), spike_policy=policy), _tokens())
+    fig = run.log.plot(floor=0.5)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "spike detected" in labels and "bad batch injected" in labels and any("floor" in l for l in labels)
