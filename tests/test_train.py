@@ -118,6 +118,9 @@ def test_spike_policy_rolls_back_and_skips_the_bad_batches():
     assert spike["step"] == 30 and rollback["to_step"] <= 26
     assert run.data_offset == 8 and run.step == 40
     assert math.isfinite(run.final_loss)
+    assert len(run.log.losses) == 40, "the kept path has one loss per step"
+    undone = run.log.column("loss", abandoned=True)
+    assert undone and min(s for s, _ in undone) == rollback["to_step"] and max(s for s, _ in undone) == 30
 
 
 def test_a_skip_shorter_than_the_rollback_is_widened_so_nothing_is_replayed():
@@ -178,3 +181,4 @@ def test_plot_marks_events():
     fig = run.log.plot(floor=0.5)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "spike detected" in labels and "bad batch injected" in labels and any("floor" in l for l in labels)
+    assert "undone by rollback" in labels

@@ -166,12 +166,15 @@ class RunLog:
         self.history: list[dict] = history or []
         self.events: list[dict] = events or []
 
-    def column(self, key):
-        return [(h["step"], h[key]) for h in self.history if h.get(key) is not None]
+    def column(self, key, abandoned: bool = False):
+        """(step, value) pairs of one metric; steps undone by a rollback only with ``abandoned=True``."""
+        return [(h["step"], h[key]) for h in self.history
+                if h.get(key) is not None and bool(h.get("abandoned")) == abandoned]
 
     @property
     def losses(self) -> list[float]:
-        return [h["loss"] for h in self.history]
+        """The loss of every step the run kept, in order (steps undone by a rollback left out)."""
+        return [h["loss"] for h in self.history if not h.get("abandoned")]
 
     def event(self, step: int, kind: str, **info):
         self.events.append({"step": step, "kind": kind, **info})
@@ -185,6 +188,9 @@ class RunLog:
         for ax, key in zip(axes[0], keys):
             xs, ys = zip(*self.column(key))
             ax.plot(xs, ys, lw=1, label=key)
+            undone = self.column(key, abandoned=True)
+            if undone:
+                ax.plot(*zip(*undone), ".", ms=2, color="0.6", label="undone by rollback")
             if key == "loss":
                 val = self.column("val_loss")
                 if val:
@@ -414,6 +420,9 @@ def train(
             snapshot = target[-1]
             history, events = run.log.history, run.log.events
             _restore(run, snapshot, keep_log=True)
+            for h in history:
+                if h["step"] >= snapshot["step"]:
+                    h["abandoned"] = True
             memory = [m for m in memory if m["step"] <= snapshot["step"]]
             skip = max(policy.skip, step - snapshot["step"] + 1)  # never replay the spike's batches
             run.data_offset += skip
@@ -421,7 +430,7 @@ def train(
             events.append({"step": step, "kind": "rollback", "to_step": snapshot["step"], "skip": skip,
                            "data_offset": run.data_offset})
             run.log.history, run.log.events = history, events
-            recent = [h["loss"] for h in history if h["step"] < snapshot["step"]][-policy.window:]
+            recent = [h["loss"] for h in history if h["step"] < snapshot["step"] and not h.get("abandoned")][-policy.window:]
             bar.n = run.step
             bar.refresh()
             continue
