@@ -21,7 +21,7 @@ from common import BUILD, ROOT, env_with_venv, table  # noqa: E402
 
 PY = sys.executable
 STEPS = [
-    ("pytest", [PY, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]),
+    ("pytest", [PY, "-m", "pytest", "-p", "no:cacheprovider", "tests"]),
     ("hygiene", [PY, "ci/hygiene.py"]),
     ("drift", [PY, "ci/drift.py"]),
     ("notebooks", [PY, "ci/run_notebooks.py"]),
