@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -72,9 +73,9 @@ class Page:
     source: str  # the site
     text: str
     quality: str  # "good" or one of JUNK_KINDS
-    cluster: int  # id of the original of its duplicate cluster (its own id if it is one)
+    cluster: int  # id of its cluster's original (a templated family's: its first page's)
     dup: str  # one of DUP_KINDS
-    jaccard: float  # exact word-5-gram Jaccard with the cluster's original
+    jaccard: float  # exact word-5-gram Jaccard with the page whose id is ``cluster``
     edits: int  # word edits that made it from the original
     planted: tuple = ()  # ids of benchmark items copied into it
 
@@ -452,15 +453,24 @@ def _near_copy(rng, text: str, target: float, vocab: _Vocab) -> tuple:
 # ------------------------------------------------------------------------------------------------
 
 
+def _sentences(doc) -> list:
+    body = doc.text.split("\n\n", 1)[-1]  # without its header
+    return [x for x in re.split(r"(?<=[.!?])\s+", " ".join(body.split())) if x]
+
+
 def _benchmark(rng, world, docs) -> list:
+    """Reading-comprehension items: the sentences of two documents in a random order, and a question
+    about a fact the first one states. Mixing two documents keeps an item's 13-grams out of the crawl
+    unless the item itself is planted there (the world's sentences are short and recur)."""
     items = []
-    for k, d in enumerate(docs):
+    for k in range(0, len(docs) - 1, 2):
+        d, other = docs[k], docs[k + 1]
         if not d.facts:
             continue
         eid, attr, value = d.facts[uniform_int(rng, len(d.facts))]
         name = world.by_id[eid].name
         question = f"According to the passage, what is the {attr} of {name}?"
-        passage = " ".join(d.text.split())
+        passage = " ".join(shuffled(rng, _sentences(d) + _sentences(other)))
         items.append(BenchItem(len(items), passage, question, value, False))
     return items
 
@@ -474,13 +484,14 @@ def generate_crawl(seed: int = 0, scale: str = "smoke") -> Crawl:
     cfg = SCALES[scale]
     world = corpus.make_world(seed, scale)
     rng = random.Random(4 * seed + 3)
-    n_docs = cfg["n_unique"] * 14 + cfg["n_reference"] * 12 + cfg["n_benchmark"] * 3
+    n_docs = cfg["n_unique"] * 14 + cfg["n_reference"] * 12 + cfg["n_benchmark"] * 6
     docs = corpus.generate_corpus(seed + 1_000_003, scale, world=world, n_docs=n_docs)
     # three disjoint streams of documents: benchmark passages, the reference corpus, the crawl
-    bench_docs = [d for d in docs[:cfg["n_benchmark"] * 3] if d.genre in ("encyclopedia", "biography", "travel",
-                                                                        "lab", "field_guide")][:cfg["n_benchmark"]]
-    ref_iter = iter(docs[cfg["n_benchmark"] * 3: cfg["n_benchmark"] * 3 + cfg["n_reference"] * 12])
-    crawl_iter = iter(docs[cfg["n_benchmark"] * 3 + cfg["n_reference"] * 12:])
+    nb = cfg["n_benchmark"] * 6
+    bench_docs = [d for d in docs[:nb] if d.genre in ("encyclopedia", "biography", "travel", "lab",
+                                                       "field_guide")][:2 * cfg["n_benchmark"]]
+    ref_iter = iter(docs[nb: nb + cfg["n_reference"] * 12])
+    crawl_iter = iter(docs[nb + cfg["n_reference"] * 12:])
 
     benchmark = _benchmark(rng, world, bench_docs)
     reference = []
@@ -568,29 +579,29 @@ def generate_crawl(seed: int = 0, scale: str = "smoke") -> Crawl:
                 records.append((i, text, "near", jac, edits, u["site"]))
 
     order = shuffled(rng, range(len(records)))
-    page_id_of_original = {}
+    page_id_of_original, family_rep = {}, {}  # unique index -> page id; family -> its first page
     for new_id, r in enumerate(order):
         i, _, dup, _, _, _ = records[r]
         if dup in ("original", "template"):
             page_id_of_original[i] = new_id
+            if unique[i]["family"] is not None:
+                family_rep.setdefault(unique[i]["family"], (new_id, i))
     pages = []
     for new_id, r in enumerate(order):
         i, text, dup, jac, edits, site = records[r]
         u = unique[i]
-        if u["family"] is not None:
-            cluster_unique = family_first[u["family"]]
+        if u["family"] is not None:  # a templated family has no original: its first page stands for it
+            cluster, rep = family_rep[u["family"]]
+            jac = jaccard(shingle_set(unique[rep]["text"]), shingle_set(text))
         else:
-            cluster_unique = i
-        cluster = page_id_of_original[cluster_unique]
-        if u["family"] is not None:
-            jac = jaccard(shingle_set(unique[cluster_unique]["text"]), shingle_set(text))
+            cluster = page_id_of_original[i]
         slug = "-".join(text.split()[:3]).lower()
         slug = "".join(c for c in slug if c.isalnum() or c == "-")[:40] or "page"
         url = f"http://{site}/{slug}-{new_id}"
         planted = tuple(b for b in planted_in.get(i, ()) if benchmark[b].text in text)
         pages.append(Page(new_id, url, site, text, u["quality"], cluster, dup, jac, edits, planted))
     # Pages with identical text are duplicates whatever made them (short error pages repeat by
-    # chance): merge their clusters. Then a cluster's id is the id of its first page.
+    # chance): merge their clusters under the smaller id.
     parent = {p.cluster: p.cluster for p in pages}
 
     def find(x):
@@ -608,12 +619,9 @@ def generate_crawl(seed: int = 0, scale: str = "smoke") -> Crawl:
                 chance_copy.add(p.id)
         else:
             first_with_text[p.text] = p
-    first_by_cluster = {}
-    for p in pages:
-        first_by_cluster.setdefault(find(p.cluster), p.id)
     fixed = []
     for p in pages:
-        cluster = first_by_cluster[find(p.cluster)]
+        cluster = find(p.cluster)
         dup = "exact" if p.id in chance_copy and p.dup == "original" else p.dup
         if cluster != p.cluster or dup != p.dup:
             p = Page(p.id, p.url, p.source, p.text, p.quality, cluster, dup, p.jaccard, p.edits, p.planted)

@@ -1,0 +1,10 @@
+# Wrong answer: the documents are joined into one text, so n-grams cross document boundaries
+# targets: test_contamination
+# %% cell: contamination
+def contaminated_items(items, documents, n=13):
+    def grams(text):
+        words = re.findall(r"[a-z0-9]+", text.lower())
+        return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+    seen = grams(" ".join(documents))
+    return [k for k, item in enumerate(items) if grams(item) & seen]
