@@ -1,0 +1,8 @@
+# Wrong answer: Huber on the loss itself (predicted L - observed L) instead of on log loss
+# targets: test_objective
+# %% cell: objective
+def fit_objective(theta, N, D, L, delta=1e-3):
+    a, b, e, alpha, beta = theta
+    N, D, L = (np.asarray(x, dtype=float) for x in (N, D, L))
+    pred = np.exp(a) / N**alpha + np.exp(b) / D**beta + np.exp(e)
+    return float(np.sum(huber(pred - L, delta)))
