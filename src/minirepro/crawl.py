@@ -354,6 +354,8 @@ def _lorem(rng, world, vocab, site) -> str:
             sents.insert(uniform_int(rng, len(sents)), _sentence(
                 ["this", "is", "a", "sample", "page", "for", "the", vocab.plain_word(rng), "section", "of", "the", "site"]))
         paras.append(" ".join(sents))
+    if uniform_int(rng, 3):  # two in three start as placeholder text usually does
+        paras[0] = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " + paras[0]
     return "\n\n".join(paras)
 
 
