@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import markdown_table_rows
 
 from minirepro import corpus
 from minirepro.corpus import (
@@ -18,14 +19,7 @@ CARD = Path(__file__).resolve().parents[1] / "datasets" / "fictional_world.md"
 
 
 def card_rows(n_cells: int) -> dict:
-    """Rows of the card's markdown tables that have ``n_cells`` cells, keyed by their first cell."""
-    rows = {}
-    for line in CARD.read_text(encoding="utf-8").splitlines():
-        if line.startswith("|") and not line.startswith("|---"):
-            cells = [c.strip().strip("`*") for c in line.strip().strip("|").split("|")]
-            if len(cells) == n_cells:
-                rows[cells[0]] = cells
-    return rows
+    return markdown_table_rows(CARD, n_cells)
 
 
 def number(cell: str) -> float:

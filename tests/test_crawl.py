@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import markdown_table_rows
 
 from minirepro import corpus, crawl
 
@@ -13,13 +14,7 @@ CARD = Path(__file__).resolve().parents[1] / "datasets" / "toy_crawl.md"
 
 
 def card_rows(n_cells: int) -> dict:
-    rows = {}
-    for line in CARD.read_text(encoding="utf-8").splitlines():
-        if line.startswith("|") and not line.startswith("|---"):
-            cells = [c.strip().strip("`*") for c in line.strip().strip("|").split("|")]
-            if len(cells) == n_cells:
-                rows[cells[0]] = cells
-    return rows
+    return markdown_table_rows(CARD, n_cells)
 
 
 def number(cell: str) -> int:
