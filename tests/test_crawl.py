@@ -1,14 +1,13 @@
 """The toy crawl: bytes that match its card, ground truth that is true, and evaluation helpers that
 score what they claim to score."""
 
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import markdown_table_rows
 
-from minirepro import corpus, crawl
+from minirepro import crawl
 
 CARD = Path(__file__).resolve().parents[1] / "datasets" / "toy_crawl.md"
 
