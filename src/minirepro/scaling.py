@@ -1,0 +1,312 @@
+"""IsoFLOP sweeps with the mini-run engine: plan them, run them, keep the table.
+
+An IsoFLOP sweep (Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", §3.2)
+fixes a few compute budgets C and, for each one, trains several model sizes N, each on exactly the
+number of tokens D its budget pays for. Plotting final loss against N for one budget gives a "U":
+too small a model wastes the budget on data it cannot learn from, too large a model sees too little
+data. Where the minimum lies, and how it moves as C grows, is the compute-optimal allocation.
+
+    from minirepro import scaling
+    plan = scaling.isoflop_plan([1e10, 3e10], shapes, batch_size=16, n_ctx=64)
+    rows = scaling.run_sweep(plan, tokens, val_tokens, lr=3e-3)
+    scaling.save_results("sweep.json", rows)
+
+This module only *measures*. Fitting the measurements (Chinchilla's Approach 2 parabolas and
+Approach 3's L(N, D) = E + A/N^alpha + B/D^beta) is what lecture 04 and its lab do themselves.
+
+What N and C mean here
+----------------------
+- **N** is the number of **non-embedding parameters**: ``GPT.num_params(non_embedding=True)``, every
+  weight except the token and position tables (with tied embeddings, the output layer is the token
+  table, so it is left out too). Kaplan et al. 2020 count parameters this way and write training
+  compute as C ≈ 6ND with that N. With a 256-byte vocabulary and models of a few thousand
+  parameters, the embedding tables are a large share of all parameters, yet a lookup costs no
+  FLOPs, so counting them would blur the relation between N and compute. Rows also carry
+  ``n_params_total`` so a notebook can show how much the choice matters.
+- **FLOPs per token** are ``measure.flops_per_token(N + vocab * d_model, n_layer, n_ctx, d_model)``:
+  6 FLOPs per token for each weight that multiplies every token (the non-embedding weights plus the
+  output layer, a ``vocab x d_model`` product even when tied) and 12 * n_layer * n_ctx * d_model
+  for attention's score and value products (PaLM, Chowdhery et al. 2022, App. B). It is the same
+  count the engine's MFU uses. At this size the output layer and attention are far from negligible
+  next to 6N, so C = D * flops_per_token is the compute a run really spends, not 6ND.
+- **D** is the number of training tokens: ``steps * batch_size * n_ctx``, where ``steps`` is
+  ``C / flops_per_token / (batch_size * n_ctx)`` rounded to the nearest whole step. The compute a
+  run spends, ``flops = D * flops_per_token``, is therefore within half a step of its budget.
+
+Every run uses a learning-rate schedule whose length is its own number of steps (warmup, then
+cosine decay to ``min_lr_ratio`` of the peak at the last step), as Chinchilla did;
+``schedule_steps`` lets a run stop part-way through a longer schedule instead, as Kaplan et al.'s
+runs did.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from .data import eval_batches
+from .measure import flops_per_token
+from .model import GPT, GPTConfig
+
+FORMAT = "minirepro.scaling/1"
+
+#: The fields every result row has (``save_results`` and ``load_results`` check them).
+ROW_FIELDS = (
+    "budget", "flops", "n_params", "n_params_total", "flops_per_token", "tokens", "steps", "batch_size",
+    "n_ctx", "n_layer", "n_head", "d_model", "lr", "seed", "loss", "train_loss", "epochs", "wall_s",
+)
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of an IsoFLOP sweep: a model shape and the tokens its budget pays for."""
+
+    budget: float  # C, the nominal compute budget in FLOPs
+    model: GPTConfig
+    n_params: int  # N: non-embedding parameters
+    n_params_total: int  # every parameter, embeddings included (tied ones counted once)
+    flops_per_token: float  # training FLOPs per token (see the module docstring)
+    steps: int
+    batch_size: int
+    n_ctx: int
+
+    @property
+    def tokens(self) -> int:
+        """D: the tokens the run trains on, ``steps * batch_size * n_ctx``."""
+        return self.steps * self.batch_size * self.n_ctx
+
+    @property
+    def flops(self) -> float:
+        """The compute the run spends: ``tokens * flops_per_token`` (within half a step of the budget)."""
+        return self.tokens * self.flops_per_token
+
+
+def count_params(model: GPTConfig) -> tuple[int, int]:
+    """``(non-embedding, total)`` parameters of a GPT with this config, without allocating it.
+
+    The model is built on PyTorch's ``meta`` device: no memory, and the random generator is not touched.
+    """
+    with torch.device("meta"):
+        gpt = GPT(model)
+    return gpt.num_params(non_embedding=True), gpt.num_params()
+
+
+def run_flops_per_token(model: GPTConfig) -> float:
+    """Training FLOPs per token of a model (6 x matmul weights + attention; see the module docstring)."""
+    n, _ = count_params(model)
+    return flops_per_token(n + model.vocab_size * model.d_model, model.n_layer, model.n_ctx, model.d_model)
+
+
+def _as_config(shape, n_ctx: int) -> GPTConfig:
+    if isinstance(shape, GPTConfig):
+        shape = asdict(shape)
+    if not isinstance(shape, dict):
+        raise TypeError(f"a shape is a GPTConfig or a dict of its fields; got {type(shape).__name__}")
+    return GPTConfig(**{**shape, "n_ctx": n_ctx})
+
+
+def isoflop_plan(budgets, shapes, batch_size: int, n_ctx: int, min_steps: int = 1) -> list[PlannedRun]:
+    """Every (budget, shape) run of an IsoFLOP sweep, in order of budget, then of N.
+
+    ``budgets``: compute budgets C in FLOPs. ``shapes``: model shapes (``GPTConfig`` or dicts of
+    its fields, e.g. ``dict(n_layer=2, n_head=2, d_model=32)``), the same for every budget, or a
+    dict ``{budget: shapes}`` to give each budget its own sizes (Chinchilla centred each IsoFLOP
+    curve on its minimum). Every model gets context ``n_ctx``, and every batch is ``batch_size``
+    sequences of ``n_ctx`` tokens.
+
+    Each run trains for ``steps = round(C / flops_per_token / (batch_size * n_ctx))`` steps.
+    A run that would take fewer than ``min_steps`` steps is an error that names it: its budget is
+    too small for that model (drop the model from that budget or raise the budget).
+    """
+    for name, value in (("batch_size", batch_size), ("n_ctx", n_ctx), ("min_steps", min_steps)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int; got {value!r}")
+    budgets = list(budgets)
+    if not budgets:
+        raise ValueError("budgets is empty: give at least one compute budget in FLOPs")
+    for c in budgets:
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) or c <= 0:
+            raise ValueError(f"a budget must be a positive number of FLOPs; got {c!r}")
+    if len(set(budgets)) != len(budgets):
+        raise ValueError(f"budgets repeat: {budgets}")
+    if isinstance(shapes, dict):
+        missing = [c for c in budgets if c not in shapes]
+        if missing:
+            raise ValueError(f"shapes is a dict by budget but has no shapes for budgets {missing}")
+        per_budget = {c: list(shapes[c]) for c in budgets}
+    else:
+        shapes = list(shapes)
+        per_budget = {c: shapes for c in budgets}
+    tokens_per_step = batch_size * n_ctx
+    plan, too_short = [], []
+    for c in sorted(budgets):
+        if not per_budget[c]:
+            raise ValueError(f"no model shapes for budget {c:.3g} FLOPs")
+        runs = []
+        for shape in per_budget[c]:
+            cfg = _as_config(shape, n_ctx)
+            n, n_total = count_params(cfg)
+            fpt = run_flops_per_token(cfg)
+            steps = round(c / fpt / tokens_per_step)
+            if steps < min_steps:
+                too_short.append(
+                    f"budget {c:.3g} FLOPs, model n_layer={cfg.n_layer} d_model={cfg.d_model} (N={n:,}): "
+                    f"{c / fpt / tokens_per_step:.2f} steps of {tokens_per_step} tokens at {fpt:.3g} FLOPs/token"
+                )
+                continue
+            runs.append(PlannedRun(float(c), cfg, n, n_total, fpt, steps, batch_size, n_ctx))
+        ns = [r.n_params for r in runs]
+        if len(set(ns)) != len(ns):
+            raise ValueError(f"two shapes of budget {c:.3g} have the same N; an IsoFLOP curve needs distinct sizes")
+        plan += sorted(runs, key=lambda r: r.n_params)
+    if too_short:
+        raise ValueError(
+            f"budget too small for {len(too_short)} run(s) to take min_steps={min_steps} step(s):\n  "
+            + "\n  ".join(too_short)
+        )
+    return plan
+
+
+@torch.no_grad()
+def validation_loss(model: GPT, val_tokens, n_ctx: int, batch_size: int = 32, max_tokens: int | None = None) -> float:
+    """Mean next-token loss (nats per token) over ``val_tokens`` cut into consecutive rows of ``n_ctx``.
+
+    Deterministic: every target of the (first ``max_tokens``) validation tokens once, in order.
+    """
+    val_tokens = torch.as_tensor(val_tokens, dtype=torch.long)
+    if max_tokens is not None:
+        val_tokens = val_tokens[: max_tokens + 1]
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    for x, y in eval_batches(val_tokens, batch_size, n_ctx):
+        _, loss = model(x.to(device), y.to(device))
+        total += loss.item() * y.numel()
+        count += y.numel()
+    model.train(was_training)
+    return total / count
+
+
+def run_sweep(
+    plan,
+    tokens,
+    val_tokens,
+    *,
+    lr=3e-3,
+    warmup_frac: float = 0.1,
+    min_lr_ratio: float = 0.1,
+    weight_decay: float = 0.1,
+    grad_clip: float | None = 1.0,
+    schedule_steps: int | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    precision: str = "fp32",
+    eval_tokens: int | None = 65_536,
+    progress: bool = True,
+    **train_kwargs,
+) -> list[dict]:
+    """Train every run of ``plan`` and return one result row (a dict, see ``ROW_FIELDS``) per run.
+
+    Every run starts from the same seed (initialisation ``seed``, data order ``seed``), uses peak
+    learning rate ``lr`` (a number, or a function of the run's ``GPTConfig`` that returns one: GPT-3
+    lowered the learning rate as models grew, Brown et al. 2020, Table 2.1), a linear warmup over
+    ``warmup_frac`` of its steps (at least one) and a cosine decay to ``min_lr_ratio * lr`` at its
+    last step. With ``schedule_steps``, the schedule
+    spans ``max(schedule_steps, steps)`` steps and the run stops after its own ``steps``: the
+    learning rate is then not fully decayed when it stops (Kaplan et al.'s setting, not Chinchilla's).
+    ``device`` and ``precision`` are the engine's (``"auto"``: a GPU if there is one). Other keyword
+    arguments go to ``TrainConfig`` unchanged.
+
+    ``loss`` is the validation loss after training (``validation_loss`` over the first
+    ``eval_tokens`` tokens of ``val_tokens``, the same tokens for every run); ``train_loss`` the mean
+    training loss of the last 10% of steps; ``epochs`` how many times over ``tokens`` the run's D
+    would go (above 1, data repeats); ``wall_s`` the seconds the run took (the only field that
+    varies between two identical sweeps).
+    """
+    from tqdm.auto import tqdm
+
+    from .train import TrainConfig, train
+
+    plan = list(plan)
+    if not plan:
+        raise ValueError("the plan is empty: make one with isoflop_plan")
+    if not all(isinstance(p, PlannedRun) for p in plan):
+        raise TypeError("plan must be a list of PlannedRun, as isoflop_plan returns")
+    if not 0 <= warmup_frac < 1:
+        raise ValueError(f"warmup_frac must be in [0, 1); got {warmup_frac!r}")
+    if schedule_steps is not None and (not isinstance(schedule_steps, int) or schedule_steps < 1):
+        raise ValueError(f"schedule_steps must be a positive int or None; got {schedule_steps!r}")
+    lr_of = lr if callable(lr) else (lambda model: lr)
+    tokens = torch.as_tensor(tokens, dtype=torch.long)
+    val_tokens = torch.as_tensor(val_tokens, dtype=torch.long)
+    longest = max(p.n_ctx for p in plan)
+    if val_tokens.dim() != 1 or val_tokens.numel() < longest + 1:
+        raise ValueError(f"val_tokens must be a 1-D tensor of at least n_ctx + 1 = {longest + 1} tokens")
+    rows = []
+    bar = tqdm(plan, desc="IsoFLOP sweep", disable=not progress)
+    for p in bar:
+        bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", steps=p.steps)
+        total_steps = max(schedule_steps or p.steps, p.steps)
+        peak_lr = float(lr_of(p.model))
+        if not math.isfinite(peak_lr) or peak_lr <= 0:
+            raise ValueError(f"the learning rate must be a positive number; got {peak_lr!r} for {p.model}")
+        cfg = TrainConfig(
+            model=p.model, steps=total_steps, batch_size=p.batch_size, seq_len=p.n_ctx, lr=peak_lr,
+            min_lr_ratio=min_lr_ratio, warmup_steps=max(1, round(warmup_frac * total_steps)),
+            weight_decay=weight_decay, grad_clip=grad_clip, precision=precision, device=device,
+            seed=seed, data_seed=seed, eval_every=0, probe_every=0, progress=False, **train_kwargs,
+        )
+        t0 = time.perf_counter()
+        run = train(cfg, tokens, until=p.steps)
+        loss = validation_loss(run.model, val_tokens, p.n_ctx, max_tokens=eval_tokens)
+        wall = time.perf_counter() - t0
+        kept = run.log.losses
+        tail = kept[-max(1, len(kept) // 10):]
+        rows.append({
+            "budget": p.budget, "flops": p.flops, "n_params": p.n_params, "n_params_total": p.n_params_total,
+            "flops_per_token": p.flops_per_token, "tokens": p.tokens, "steps": p.steps,
+            "batch_size": p.batch_size, "n_ctx": p.n_ctx, "n_layer": p.model.n_layer, "n_head": p.model.n_head,
+            "d_model": p.model.d_model, "lr": peak_lr, "seed": seed, "loss": loss,
+            "train_loss": sum(tail) / len(tail), "epochs": p.tokens / len(tokens), "wall_s": wall,
+        })
+        bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", loss=f"{loss:.3f}")
+    return rows
+
+
+def save_results(path, rows, meta: dict | None = None) -> Path:
+    """Write result rows (and optional ``meta``, e.g. how the sweep was made) to a JSON file."""
+    rows = [dict(r) for r in rows]
+    _check_rows(rows, "save_results")
+    path = Path(path)
+    payload = {"format": FORMAT, "meta": dict(meta or {}), "runs": rows}
+    path.write_text(json.dumps(payload, indent=1, allow_nan=True) + "\n")
+    return path
+
+
+def load_results(path, with_meta: bool = False):
+    """The rows ``save_results`` wrote (and, with ``with_meta=True``, ``(rows, meta)``)."""
+    path = Path(path)
+    try:
+        payload = json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path} is not a JSON file written by save_results: {err}") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT or not isinstance(payload.get("runs"), list):
+        raise ValueError(f"{path} is not a sweep table of format {FORMAT!r} (as save_results writes)")
+    rows = payload["runs"]
+    _check_rows(rows, str(path))
+    return (rows, payload.get("meta", {})) if with_meta else rows
+
+
+def _check_rows(rows, where: str) -> None:
+    if not rows:
+        raise ValueError(f"{where}: no result rows")
+    for i, r in enumerate(rows):
+        missing = [k for k in ROW_FIELDS if k not in r]
+        if missing:
+            raise ValueError(f"{where}: row {i} lacks {missing} (rows come from run_sweep)")
