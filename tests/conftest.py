@@ -15,3 +15,15 @@ def markdown_table_rows(path: Path, n_cells: int) -> dict:
             if len(cells) == n_cells:
                 rows[cells[0]] = cells
     return rows
+
+
+def learnable_tokens(n: int = 6000, seed: int = 0):
+    """A learnable byte stream for tiny training tests: a sentence repeated, with 5% deterministic noise."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    pattern = torch.tensor(list(b"the cat sat on the mat. "), dtype=torch.long)
+    stream = pattern.repeat(n // len(pattern) + 1)[:n].clone()
+    noise = torch.rand(n, generator=g) < 0.05
+    stream[noise] = torch.randint(97, 123, (int(noise.sum()),), generator=g)
+    return stream

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import learnable_tokens
 import torch
 
 from minirepro import scaling
@@ -27,13 +28,7 @@ def _one_thread():
 
 
 def _tokens(n=4000, seed=0):
-    """A learnable byte stream: a sentence repeated, with a little deterministic noise."""
-    g = torch.Generator().manual_seed(seed)
-    pattern = torch.tensor(list(b"the cat sat on the mat. "), dtype=torch.long)
-    stream = pattern.repeat(n // len(pattern) + 1)[:n].clone()
-    noise = torch.rand(n, generator=g) < 0.05
-    stream[noise] = torch.randint(97, 123, (int(noise.sum()),), generator=g)
-    return stream
+    return learnable_tokens(n, seed)
 
 
 def _fpt(shape):

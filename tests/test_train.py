@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from conftest import learnable_tokens
 import torch
 
 from minirepro.model import GPT, GPTConfig
@@ -14,13 +15,7 @@ TINY = dict(n_layer=2, n_head=2, d_model=32, n_ctx=32)
 
 
 def _tokens(n=6000, seed=0):
-    """A learnable stream: a short pattern with a little noise, deterministic."""
-    g = torch.Generator().manual_seed(seed)
-    pattern = torch.tensor(list(b"the cat sat on the mat. "), dtype=torch.long)
-    stream = pattern.repeat(n // len(pattern) + 1)[:n].clone()
-    noise = torch.rand(n, generator=g) < 0.05
-    stream[noise] = torch.randint(97, 123, (int(noise.sum()),), generator=g)
-    return stream
+    return learnable_tokens(n, seed)
 
 
 def _cfg(**kw):
