@@ -1,5 +1,7 @@
 """The lab checker a student runs outside JupyterLab (minirepro-check / minirepro.check_lab)."""
 
+import time
+
 import nbformat
 import pytest
 
@@ -42,12 +44,55 @@ def test_infinite_loop_is_interrupted_and_reported(tmp_path):
     assert "timed out" in results[0].message
 
 
+# Answers that do not stop when interrupted (issue 9). The sleep puts the interrupt inside the
+# ``try``: with ``try: pass`` CPython 3.11 raises it at the loop's jump, outside the ``try``.
+SWALLOWS_INTERRUPT = {
+    "bare_except": "import time\ndef f():\n    while True:\n        try:\n            time.sleep(0.01)\n        except:\n            pass",
+    "except_base_exception": "import time\ndef f():\n    while True:\n        try:\n            time.sleep(0.01)\n        except BaseException:\n            pass",
+    "sigint_ignored": "import signal\ndef f():\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass",
+}
+
+
+@pytest.mark.parametrize("answer", sorted(SWALLOWS_INTERRUPT))
+def test_loop_that_ignores_the_interrupt_is_stopped_and_reported(tmp_path, answer):
+    path = tmp_path / "swallow.ipynb"
+    cells = [("test", "assert 1 + 1 == 2", "test_before"), ("answer", SWALLOWS_INTERRUPT[answer], "f"), ("test", "f()", "test_f"), ("test", "assert True", "test_after")]
+    nbformat.write(_nb(*cells), path)
+    start = time.monotonic()
+    results = check.check_notebook(path, timeout=2)
+    elapsed = time.monotonic() - start
+    assert elapsed < 30, f"took {elapsed:.1f} s"  # 2 s limit + grace + kernel start; it used to hang forever
+    assert [(r.grade_id, r.passed) for r in results] == [("test_before", True), ("test_f", False), ("test_after", False)]
+    assert results[1].message == "timed out after 2 s: the cell ignored the interrupt (a loop that catches KeyboardInterrupt?)"
+    assert results[2].message.startswith("not run: the kernel was stopped because cell 'test_f' ran past 2 s")
+
+
+def test_cli_reports_a_loop_that_ignores_the_interrupt(tmp_path, capsys):
+    path = tmp_path / "swallow.ipynb"
+    answer = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"  # hangs in the answer cell itself
+    nbformat.write(_nb(("test", "assert True", "test_before"), ("answer", answer, "hang"), ("test", "assert True", "test_after")), path)
+    assert check.main([str(path), "--timeout", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "test_before" in out and "1/2 passed" in out
+    assert "not run: the kernel was stopped because cell 'hang' ran past 1 s and ignored the interrupt" in out
+
+
 def test_dead_kernel_is_reported_not_lost(tmp_path):
     path = tmp_path / "dies.ipynb"
     nbformat.write(_nb(("test", "assert True", "test_a"), ("answer", "import os\nos._exit(1)", "boom"), ("test", "assert True", "test_b")), path)
     results = check.check_notebook(path, timeout=20)
     assert results[0].passed
     assert not results[1].passed and "kernel died" in results[1].message
+
+
+def test_test_cell_that_kills_the_kernel_fails(tmp_path):
+    path = tmp_path / "dies.ipynb"
+    dies = "import os, time\nprint('hi')\ntime.sleep(0.5)\nos._exit(1)"  # its execute_input and output arrive first
+    nbformat.write(_nb(("test", "assert True", "test_a"), ("test", dies, "test_dies"), ("test", "assert True", "test_b")), path)
+    results = check.check_notebook(path, timeout=20)
+    assert [r.passed for r in results] == [True, False, False]
+    assert "kernel died while this cell ran" in results[1].message
+    assert results[2].message.startswith("not run: the kernel died")
 
 
 def test_run_tests_here_uses_the_live_namespace():

@@ -26,6 +26,8 @@ import nbformat
 
 #: Seconds a cell may run in ``check_notebook`` before it is interrupted (matches nbgrader_config.py).
 DEFAULT_TIMEOUT = 60
+#: Seconds a cell has, after that interrupt, to stop before its kernel is killed (it swallowed the interrupt).
+INTERRUPT_GRACE = 5.0
 _CHILD_ENV = "MINIREPRO_CHECKING"
 
 
@@ -39,16 +41,21 @@ class TestResult:
 
 def test_cells(nb) -> list:
     """The nbgrader test cells of a notebook (``grade`` true, ``solution`` false), in order."""
-    cells = []
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            cells.append(cell)
-    return cells
+    return [cell for cell in nb.cells if _is_test_cell(cell)]
+
+
+def _is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _grade_id(cell) -> str:
     return cell.metadata.get("nbgrader", {}).get("grade_id", "?")
+
+
+def _cell_name(cell, index: int) -> str:
+    gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return repr(gid) if gid else f"#{index + 1}"
 
 
 def _points(cell) -> float:
@@ -63,9 +70,63 @@ def _error_message(outputs) -> str | None:
     return None
 
 
-def check_notebook(path, timeout: int = DEFAULT_TIMEOUT) -> list[TestResult]:
-    """Execute a copy of the notebook at ``path`` in a fresh kernel and report each test cell."""
+class _InterruptIgnored(Exception):
+    """A cell ran past its time limit and did not stop when interrupted; its kernel was killed."""
+
+
+def _checking_client(nb, timeout: int, grace: float, **kwargs):
+    """A NotebookClient that interrupts a cell at its time limit and kills the kernel if that fails.
+
+    nbclient alone interrupts again at every further time limit, forever, when a cell swallows
+    KeyboardInterrupt (``except:``, ``except BaseException``) or ignores SIGINT; here the cell gets
+    ``grace`` seconds after the interrupt to finish, then the kernel is killed and
+    ``_InterruptIgnored`` is raised. ``running`` is the index of the cell being executed.
+    """
+    import asyncio
+    from time import monotonic
+
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+    from nbclient.util import ensure_async
+
+    class CheckingClient(NotebookClient):
+        running: int | None = None
+        _cell_idle = False
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+            self.running, self._cell_idle = cell_index, False
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+        def process_message(self, msg, cell, cell_index):
+            # only messages from the running cell get here; "idle" means it has finished
+            if msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
+                self._cell_idle = True
+            return super().process_message(msg, cell, cell_index)
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            if cell is None:  # not a cell (kernel_info at start-up): nbclient's own handling
+                return await super()._async_handle_timeout(timeout, cell)
+            await ensure_async(self.km.interrupt_kernel())
+            deadline = monotonic() + grace
+            while monotonic() < deadline:
+                if self._cell_idle:  # the interrupt stopped it: its reply is waiting on the shell channel
+                    return None
+                if not await ensure_async(self.km.is_alive()):
+                    raise DeadKernelError("Kernel died")
+                await asyncio.sleep(0.05)
+            await ensure_async(self.km.shutdown_kernel(now=True))
+            raise _InterruptIgnored(f"cell {self.running} ignored the interrupt")
+
+    return CheckingClient(nb, timeout=timeout, interrupt_on_timeout=True, **kwargs)
+
+
+def check_notebook(path, timeout: int = DEFAULT_TIMEOUT, grace: float = INTERRUPT_GRACE) -> list[TestResult]:
+    """Execute a copy of the notebook at ``path`` in a fresh kernel and report each test cell.
+
+    A cell still running after ``timeout`` seconds is interrupted; if it has not stopped
+    ``grace`` seconds later (it catches KeyboardInterrupt or ignores SIGINT) the kernel is
+    killed, and the test cells after it are reported as not run.
+    """
     from nbclient.exceptions import DeadKernelError
 
     path = Path(path)
@@ -76,29 +137,41 @@ def check_notebook(path, timeout: int = DEFAULT_TIMEOUT) -> list[TestResult]:
         raise ValueError(f"{path} has no nbgrader test cells: is it a lab notebook?")
     env_backup = os.environ.get(_CHILD_ENV)
     os.environ[_CHILD_ENV] = "1"  # the child kernel inherits it: its own check_lab() call does nothing
-    client = NotebookClient(
+    client = _checking_client(
         nb,
-        timeout=timeout,
-        interrupt_on_timeout=True,
+        timeout,
+        grace,
         allow_errors=True,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
-    died = None
+    stopped_at = None  # index of the cell that was running when the kernel died or was killed
+    this_cell = later = ""  # the messages for that cell and for every test cell after it
     try:
         client.execute()
     except DeadKernelError as exc:
-        died = f"the kernel died ({exc.__class__.__name__}); a cell may call os._exit or run out of memory"
+        stopped_at = -1 if client.running is None else client.running
+        this_cell = f"the kernel died while this cell ran ({exc.__class__.__name__}); does it call os._exit or run out of memory?"
+        later = f"not run: the kernel died ({exc.__class__.__name__}); a cell may call os._exit or run out of memory"
+    except _InterruptIgnored:
+        stopped_at = client.running
+        this_cell = f"timed out after {timeout} s: the cell ignored the interrupt (a loop that catches KeyboardInterrupt?)"
+        later = (
+            f"not run: the kernel was stopped because cell {_cell_name(nb.cells[stopped_at], stopped_at)} "
+            f"ran past {timeout} s and ignored the interrupt"
+        )
     finally:
         if env_backup is None:
             os.environ.pop(_CHILD_ENV, None)
         else:
             os.environ[_CHILD_ENV] = env_backup
     results = []
-    for cell in test_cells(nb):
-        executed = cell.get("execution_count") is not None or cell.get("outputs")
-        if died and not executed:
-            results.append(TestResult(_grade_id(cell), _points(cell), False, f"not run: {died}"))
+    for index, cell in enumerate(nb.cells):
+        if not _is_test_cell(cell):
+            continue
+        if stopped_at is not None and index >= stopped_at:
+            msg = this_cell if index == stopped_at else later
+            results.append(TestResult(_grade_id(cell), _points(cell), False, msg))
             continue
         err = _error_message(cell.get("outputs", []))
         if err and "KeyboardInterrupt" in err:
