@@ -10,7 +10,7 @@ PY := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab test labs set-repo constraints clean
+.PHONY: setup lab test labs set-repo constraints clean student-edition
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ labs: setup
 # Point every badge and Colab setup cell at the public repository: make set-repo REPO=owner/name
 set-repo: setup
 	$(PY) ci/set_repo.py $(REPO)
+
+# What students clone and Colab opens (no solutions, hidden tests or grading): build/student-edition/,
+# or make student-edition OUT=../course-student (a clone of [tool.minirepro] student_repository).
+student-edition: setup
+	$(PY) ci/student_edition.py $(if $(OUT),--out $(OUT))
 
 # Record the versions now installed as the tested ones.
 constraints: setup
