@@ -10,7 +10,7 @@ PY := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab test labs set-repo constraints clean student-edition
+.PHONY: setup lab test labs set-repo constraints clean student-edition grade
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ labs: setup
 # Point every badge and Colab setup cell at the public repository: make set-repo REPO=owner/name
 set-repo: setup
 	$(PY) ci/set_repo.py $(REPO)
+
+# Autograde every submission of a lab in the sandbox (as root), scores from the judge: make grade LAB=01_compute_budgeting
+grade: setup
+	@test -n "$(LAB)" || { echo "usage: make grade LAB=<lab id, e.g. 01_compute_budgeting>"; exit 2; }
+	$(PY) -m minirepro.grading.autograde $(LAB)
 
 # What students clone and Colab opens (no solutions, hidden tests or grading): build/student-edition/,
 # or make student-edition OUT=../course-student (a clone of [tool.minirepro] student_repository).

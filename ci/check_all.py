@@ -5,6 +5,7 @@
 3. drift         labs/ equals what solutions/ generates
 4. notebooks     every lecture and solution under papermill, SCALE="smoke", timing table
 5. grading       autograde solution / blank / every wrong answer, grading table
+6. instructor    the README's instructor commands end to end on a scratch course (ci/instructor_flow.py)
 
 Every step runs even when an earlier one fails, so one CI run shows every problem.
 """
@@ -26,6 +27,7 @@ STEPS = [
     ("drift", [PY, "ci/drift.py"]),
     ("notebooks", [PY, "ci/run_notebooks.py"]),
     ("grading", [PY, "ci/grade.py"]),
+    ("instructor", [PY, "ci/instructor_flow.py"]),
 ]
 
 

@@ -1,15 +1,19 @@
-"""Prove the graders: autograde the solution, the untouched lab and every kept wrong answer.
+"""Prove the graders: the solution gets full marks, the untouched lab zero, every kept wrong answer loses points
+on the test it targets, and every kept attack scores no more than its honest answers deserve and is flagged.
 
-For each assignment, in a scratch course folder with a scratch gradebook:
+Two paths, both reading the instructor's test cells (hidden tests included):
 
-* ``solution``  the released lab with the reference answers filled in   -> every test cell at full marks
-* ``blank``     the released lab, untouched                             -> zero auto-graded points
-* each file in ``ci/wrong_answers/<assignment>/*.py``                    -> loses points on the test cells it targets
-  (or, with ``# expect: manual``, a kernel that dies: reported for manual grading, never lost)
+* **the full path** is ``make grade`` itself (:mod:`minirepro.grading.autograde`) in a scratch course with its own
+  gradebook: nbgrader autograde with every kernel in the sandbox, then the judge, whose verdict is written into the
+  gradebook, then the flags. It grades the solution, the untouched lab and every attack (``ci/attacks/<lab>/``),
+  and checks that nothing escaped the sandbox (no file written in the course, no student added to the gradebook).
+* **the cheap path** proves the kept wrong answers (``ci/wrong_answers/<lab>/``): one process per lab runs the lab's
+  set-up once, then for each wrong answer its answer cells and the test cells it targets. Wrong answers are the
+  course's own honest-but-wrong code, so running their tests beside them is sound; the reference solution is run
+  the same way first, so a test that cannot pass on this path cannot "catch" a wrong answer either.
 
-Scores are read from nbgrader's gradebook, never from exit codes (autograde exits 0 when cells fail).
-
-A wrong-answer file is plain Python with a small header::
+A kept file is plain Python with a small header, then ``# %% cell: <grade_id>`` sections that replace answer cells
+of the reference solution::
 
     # Wrong answer: 2ND instead of 6ND (the backward pass forgotten)
     # targets: test_train_flops
@@ -17,26 +21,37 @@ A wrong-answer file is plain Python with a small header::
     def train_flops(n_params, n_tokens):
         return 2 * n_params * n_tokens
 
-Each ``# %% cell: <grade_id>`` section replaces that answer cell of the solution submission.
+An attack says ``# Attack: ...``, ``# wrong: <tests its answers deserve to fail>`` and ``# expect: flagged`` when the
+grader must flag it for manual grading.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT, assignments, nbgrader, scratch_course, table  # noqa: E402
+from common import BUILD, ROOT, assignments, scratch_course, table  # noqa: E402
 
 WRONG = ROOT / "ci" / "wrong_answers"
+ATTACKS = ROOT / "ci" / "attacks"
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+#: Seconds a cell may run on the full path (nbgrader_config.py allows 60; CI's honest cells take a few seconds,
+#: and the attacks that hang would cost a minute each at 60).
+CI_TIMEOUT = {"01_compute_budgeting": 15}
+DEFAULT_CI_TIMEOUT = 40
 
 
 @dataclass
@@ -45,8 +60,9 @@ class WrongAnswer:
     description: str
     targets: list[str]
     cells: dict[str, str]
-    expect: str = "loses-points"  # or "manual"
+    expect: str = "loses-points"  # an attack: "flagged" or "at-most-honest"
     path: Path | None = None
+    attack: bool = False
 
 
 @dataclass
@@ -56,6 +72,7 @@ class Outcome:
     max_score: float = 0.0
     per_cell: dict = field(default_factory=dict)  # grade_id -> (score, max)
     status: str = "graded"
+    flags: list[str] = field(default_factory=list)
     expectation: str = ""
     ok: bool = False
     why: str = ""
@@ -64,29 +81,36 @@ class Outcome:
 def parse_wrong_answer(path: Path) -> WrongAnswer:
     text = path.read_text()
     header, _, body = text.partition("# %% cell:")
-    desc, targets, expect = "", [], "loses-points"
+    desc, targets, expect, attack = "", [], None, False
     for line in header.splitlines():
-        if m := re.match(r"#\s*Wrong answer:\s*(.+)", line):
-            desc = m[1].strip()
-        elif m := re.match(r"#\s*targets:\s*(.+)", line):
-            targets = [t.strip() for t in m[1].split(",") if t.strip()]
+        if m := re.match(r"#\s*(Wrong answer|Attack):\s*(.+)", line):
+            desc, attack = m[2].strip(), m[1] == "Attack"
+        elif m := re.match(r"#\s*(targets|wrong):\s*(.+)", line):
+            targets = [t.strip() for t in m[2].split(",") if t.strip()]
         elif m := re.match(r"#\s*expect:\s*(\S+)", line):
             expect = m[1].strip()
     if not desc or not targets:
-        raise ValueError(f"{path}: the header needs '# Wrong answer: ...' and '# targets: test_id[, ...]'")
-    if expect not in ("loses-points", "manual"):
-        raise ValueError(f"{path}: '# expect:' must be 'loses-points' or 'manual', not {expect!r}")
+        raise ValueError(f"{path}: the header needs '# Wrong answer: ...' and '# targets: test_id[, ...]' "
+                         "(an attack: '# Attack: ...' and '# wrong: test_id[, ...]')")
+    allowed = ("flagged", "at-most-honest") if attack else ("loses-points",)
+    expect = expect or allowed[-1]
+    if expect not in allowed:
+        raise ValueError(f"{path}: '# expect:' must be one of {allowed}, not {expect!r}")
     if not body:
         raise ValueError(f"{path}: no '# %% cell: <grade_id>' section")
     cells = {}
     for chunk in ("# %% cell:" + body).split("# %% cell:")[1:]:
         gid, _, src = chunk.partition("\n")
         cells[gid.strip()] = src.strip("\n")
-    return WrongAnswer(path.stem, desc, targets, cells, expect, path)
+    return WrongAnswer(path.stem, desc, targets, cells, expect, path, attack)
 
 
 def wrong_answers(aid: str) -> list[WrongAnswer]:
     return [parse_wrong_answer(p) for p in sorted((WRONG / aid).glob("*.py"))]
+
+
+def attacks(aid: str) -> list[WrongAnswer]:
+    return [parse_wrong_answer(p) for p in sorted((ATTACKS / aid).glob("*.py"))]
 
 
 def _meta(cell) -> dict:
@@ -116,92 +140,193 @@ def fill(lab_nb, sources: dict[str, str], where: str):
     return nb
 
 
-def grade_assignment(aid: str, workdir: Path) -> list[Outcome]:
-    course = scratch_course(workdir / "course")
-    db = workdir / "gradebook.db"
-    if db.exists():
-        db.unlink()
-    nbgrader(["generate_assignment", aid, "--force"], course, db)
-    lab_path = course / "labs" / aid / f"{aid}.ipynb"
-    lab = nbformat.read(lab_path, as_version=4)
-    solution = nbformat.read(course / "solutions" / aid / f"{aid}.ipynb", as_version=4)
-    reference = answer_sources(solution)
-    test_ids = [_meta(c)["grade_id"] for c in lab.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
-
-    subs = {"solution": fill(lab, reference, "solution"), "blank": lab}
-    expectations = {"solution": ("full marks", None), "blank": ("zero", None)}
-    for wa in wrong_answers(aid):
-        bad = [t for t in wa.targets if t not in test_ids]
-        if bad:
-            raise ValueError(f"{wa.path}: targets {bad} are not test cells of {aid} (test cells: {test_ids})")
-        subs[f"wrong-{wa.name}"] = fill(lab, {**reference, **wa.cells}, str(wa.path))
-        expectations[f"wrong-{wa.name}"] = (wa.expect, wa)
-    for student, nb in subs.items():
-        dest = course / "submitted" / student / aid / f"{aid}.ipynb"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, dest)
-
-    proc = nbgrader(["autograde", aid, "--force"], course, db, check=False)
-    log = workdir / "autograde.log"
-    log.write_text(proc.stdout + "\n" + proc.stderr)
-    return read_outcomes(aid, course, db, subs, expectations, test_ids)
-
-
-def read_outcomes(aid, course, db, subs, expectations, test_ids) -> list[Outcome]:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    outcomes = []
-    with Gradebook(f"sqlite:///{db}") as gb:
-        for student in subs:
-            o = Outcome(student)
-            what, wa = expectations[student]
-            o.expectation = {"full marks": "full marks", "zero": "zero", "manual": "reported for manual grading"}.get(
-                what, f"loses points on {', '.join(wa.targets)}" if wa else what
-            )
-            autograded = course / "autograded" / student / aid / f"{aid}.ipynb"
-            try:
-                gb.find_submission_notebook(aid, aid, student)
-                graded = autograded.exists()
-            except MissingEntry:
-                graded = False
-            if graded:
-                for gid in test_ids:
-                    g = gb.find_grade(gid, aid, aid, student)
-                    o.per_cell[gid] = (float(g.score or 0), float(g.max_score))
-                o.score = sum(s for s, _ in o.per_cell.values())
-                o.max_score = sum(m for _, m in o.per_cell.values())
-            else:
-                submitted = course / "submitted" / student / aid / f"{aid}.ipynb"
-                o.status = "kernel died: kept for manual grading" if submitted.exists() else "LOST"
-            o.ok, o.why = judge(o, what, wa)
-            outcomes.append(o)
-    return outcomes
+def test_ids(nb) -> list[str]:
+    return [_meta(c)["grade_id"] for c in nb.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
 
 
 def judge(o: Outcome, what: str, wa: WrongAnswer | None) -> tuple[bool, str]:
-    if what == "manual":
-        if o.status.startswith("kernel died"):
-            return True, ""
-        return False, f"expected the kernel to die and the submission to be reported; status: {o.status}"
+    """Did the outcome meet its expectation? (ok, why not)"""
     if o.status != "graded":
         return False, f"not graded ({o.status})"
     if what == "full marks":
         short = {k: v for k, v in o.per_cell.items() if v[0] < v[1]}
-        return (not short, "" if not short else f"the solution loses points on {short}")
+        if short:
+            return False, f"the solution loses points on {short}"
+        return (not o.flags, f"the solution is flagged: {o.flags}" if o.flags else "")
     if what == "zero":
-        return (o.score == 0, "" if o.score == 0 else f"the untouched lab scores {o.score:g}: a test passes without an answer")
-    passed = [t for t in wa.targets if o.per_cell[t][0] >= o.per_cell[t][1]]
+        if o.score != 0:
+            return False, f"the untouched lab scores {o.score:g}: a test passes without an answer"
+        return (not o.flags, f"the untouched lab is flagged: {o.flags}" if o.flags else "")
+    if wa is None:
+        return False, f"unknown expectation {what!r}"
+    missing = [t for t in wa.targets if t not in o.per_cell]
+    if missing:
+        return False, f"{wa.name}: no score for {missing}"
+    passed = [t for t in wa.targets if o.per_cell[t][0] > 0]
     if passed:
-        return False, f"{wa.name}: the grader still gives full marks on {passed} for '{wa.description}'"
+        kind = "attack" if wa.attack else "wrong answer"
+        return False, f"{wa.name}: the {kind} still scores on {passed} ('{wa.description}')"
+    if what == "flagged" and not o.flags:
+        return False, f"{wa.name}: the attack is not flagged ('{wa.description}')"
     return True, ""
+
+
+# --- the full path: make grade in a scratch course ------------------------------------------------------------
+
+def _course_files(course: Path) -> set[str]:
+    skip = {"submitted", "autograded", "feedback", "release", "source"}
+    out = set()
+    for p in course.rglob("*"):
+        rel = p.relative_to(course)
+        if rel.parts[0] in skip or rel.name.startswith(("gradebook.db", "autograde-")) or "__pycache__" in rel.parts:
+            continue
+        out.add(str(rel))
+    return out
+
+
+def full_path(aid: str, workdir: Path) -> list[Outcome]:
+    from minirepro.grading import autograde
+
+    course = scratch_course(workdir / "course")
+    shutil.copytree(ROOT / "labs" / aid, course / "labs" / aid)
+    lab = nbformat.read(course / "labs" / aid / f"{aid}.ipynb", as_version=4)
+    solution = nbformat.read(course / "solutions" / aid / f"{aid}.ipynb", as_version=4)
+    reference = answer_sources(solution)
+    tests = test_ids(lab)
+    subs = {"solution": (fill(lab, reference, "solution"), "full marks", None), "blank": (lab, "zero", None)}
+    for wa in attacks(aid):
+        bad = [t for t in wa.targets if t not in tests]
+        if bad:
+            raise ValueError(f"{wa.path}: {bad} are not test cells of {aid} (test cells: {tests})")
+        subs[f"attack-{wa.name}"] = (fill(lab, {**reference, **wa.cells}, str(wa.path)), wa.expect, wa)
+    for student, (nb, *_rest) in subs.items():
+        dest = course / "submitted" / student / aid / f"{aid}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, dest)
+    before = _course_files(course)
+    results = autograde.grade(aid, course, jobs=1, log=workdir / "autograde.log", timeout=CI_TIMEOUT.get(aid, DEFAULT_CI_TIMEOUT))
+    escaped = sorted(_course_files(course) - before)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        strangers = sorted({s.id for s in gb.students} - set(subs))
+    outcomes = []
+    for r in results:
+        _nb, what, wa = subs[r.student]
+        o = Outcome(r.student, r.score, r.max_score, {k: v[:2] for k, v in r.per_cell.items()}, flags=r.flags)
+        o.expectation = {"full marks": "full marks, not flagged", "zero": "zero, not flagged",
+                         "flagged": f"0 on {', '.join(wa.targets)} + flagged" if wa else "",
+                         "at-most-honest": f"0 on {', '.join(wa.targets)}" if wa else ""}[what]
+        o.ok, o.why = judge(o, what, wa)
+        outcomes.append(o)
+    if escaped or strangers:
+        o = Outcome("(sandbox)", status="graded", expectation="nothing written outside the sandbox")
+        o.why = f"files written in the course: {escaped}; students added to the gradebook: {strangers}"
+        outcomes.append(o)
+    return outcomes
+
+
+# --- the cheap path: every wrong answer's targeted tests, one process per lab ------------------------------------
+
+def _cheap_child(aid: str) -> dict:
+    """Runs in its own process: {wrong answer: {test: error or None}} plus the reference's results."""
+    import types
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    lab = nbformat.read(ROOT / "labs" / aid / f"{aid}.ipynb", as_version=4)
+    solution = nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4)
+    full_tests = {_meta(c)["grade_id"]: c.source for c in solution.cells if _meta(c).get("grade") and not _meta(c).get("solution")}
+    reference = answer_sources(solution)
+    shell = InteractiveShell.instance(user_module=types.ModuleType("__main__"))
+
+    def alarm(*_):
+        raise TimeoutError("cell timed out")
+
+    signal.signal(signal.SIGALRM, alarm)
+
+    def run(src: str) -> str | None:
+        signal.alarm(60)
+        try:
+            res = shell.run_cell(src, store_history=False, silent=True)
+        finally:
+            signal.alarm(0)
+        err = res.error_before_exec or res.error_in_exec
+        return None if err is None else f"{type(err).__name__}: {err}"[:200]
+
+    code = [c for c in lab.cells if c.cell_type == "code"]
+    first = next(i for i, c in enumerate(code) if _meta(c).get("solution"))
+    for cell in code[:first]:  # set-up, parameters, imports: once per lab
+        run(cell.source)
+    rest = code[first:]
+    from minirepro.grading.judge import defined_names
+
+    def used(src: str) -> set[str]:
+        return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", src))
+
+    def needed_plain(targets: set[str]) -> set[int]:
+        """The plain cells the targeted tests need: those binding a name they (or the answers) use, transitively."""
+        need = set().union(*(used(full_tests[t]) for t in targets), *(used(c.source) for c in rest if _meta(c).get("solution")))
+        keep = set()
+        for i in reversed(range(len(rest))):
+            c = rest[i]
+            if _meta(c).get("grade") or _meta(c).get("solution"):
+                continue
+            if set(defined_names(c.source)) & need:
+                keep.add(i)
+                need |= used(c.source)
+        return keep
+
+    out = {}
+    cases = [("(reference)", reference, set(full_tests))] + [(wa.name, {**reference, **wa.cells}, set(wa.targets)) for wa in wrong_answers(aid)]
+    for name, answers, targets in cases:
+        nb_cells = fill(nbformat.v4.new_notebook(cells=rest), answers, name).cells
+        plain = needed_plain(targets) if name != "(reference)" else set(range(len(rest)))
+        results = {}
+        for i, cell in enumerate(nb_cells):
+            gid = _meta(cell).get("grade_id")
+            if gid in full_tests:
+                if gid in targets:
+                    results[gid] = run(full_tests[gid])
+            elif _meta(cell).get("solution") or i in plain:
+                run(cell.source)
+        out[name] = results
+    return out
+
+
+def cheap_path(aid: str, workdir: Path) -> list[Outcome]:
+    proc = subprocess.run([sys.executable, __file__, "--cheap-child", aid], capture_output=True, text=True, cwd=workdir)
+    (workdir / "wrong_answers.log").write_text(proc.stdout[-20000:] + "\n" + proc.stderr[-20000:])
+    try:
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return [Outcome("(wrong answers)", status=f"the runner failed: {proc.stderr.strip()[-300:]}")]
+    outcomes = []
+    ref = data.pop("(reference)")
+    broken = {k: v for k, v in ref.items() if v is not None}
+    o = Outcome("(reference, cheap path)", status="graded", expectation="every test passes")
+    o.ok, o.why = (not broken, f"the reference fails on the cheap path: {broken}")
+    outcomes.append(o)
+    for wa in wrong_answers(aid):
+        res = data.get(wa.name, {})
+        o = Outcome(f"wrong-{wa.name}", status="graded", expectation=f"fails {', '.join(wa.targets)}")
+        o.per_cell = {t: (0.0 if res.get(t) else 1.0, 1.0) for t in wa.targets}
+        o.ok, o.why = judge(o, "loses-points", wa)
+        outcomes.append(o)
+    return outcomes
 
 
 def report(aid: str, outcomes: list[Outcome], seconds: float) -> str:
     rows = []
     for o in outcomes:
-        score = f"{o.score:g}/{o.max_score:g}" if o.status == "graded" else "-"
-        rows.append([o.student, score, o.status, o.expectation, "ok" if o.ok else "FAIL"])
-    text = table(["submission", "score", "status", "expected", "check"], rows, title=f"grading table: {aid} ({seconds:.0f} s)")
+        if o.student.startswith("wrong-") or o.student.startswith("("):
+            score = "-" if not o.per_cell else ("fails target" if o.ok else "PASSES target")
+        else:
+            score = f"{o.score:g}/{o.max_score:g}"
+        flag = "; ".join(o.flags)[:90] or "-"
+        rows.append([o.student, score, flag, o.expectation, "ok" if o.ok else "FAIL"])
+    text = table(["submission", "score", "flag", "expected", "check"], rows, title=f"grading table: {aid} ({seconds:.0f} s)")
     fails = [f"  {aid}/{o.student}: {o.why}" for o in outcomes if not o.ok]
     if fails:
         text += "\nFAILED:\n" + "\n".join(fails)
@@ -211,20 +336,39 @@ def report(aid: str, outcomes: list[Outcome], seconds: float) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p.add_argument("--cheap-child", help=argparse.SUPPRESS)
+    p.add_argument("--jobs", type=int, default=2, help="paths run at once (default 2)")
     args = p.parse_args(argv)
+    if args.cheap_child:
+        print(json.dumps(_cheap_child(args.cheap_child)))
+        return 0
     ids = args.assignments or assignments()
-    failed = 0
     for aid in ids:
         workdir = BUILD / "grading" / aid
         if workdir.exists():
             shutil.rmtree(workdir)
         workdir.mkdir(parents=True)
+    # the slowest first: the full paths with the most attacks
+    jobs = sorted([(len(attacks(a)), "full", a) for a in ids] + [(0, "cheap", a) for a in ids], reverse=True)
+    started, done = {}, {}
+
+    def run(job):
+        _, kind, aid = job
         t0 = time.perf_counter()
-        outcomes = grade_assignment(aid, workdir)
-        text = report(aid, outcomes, time.perf_counter() - t0)
-        (workdir / "grading_table.txt").write_text(text + "\n")
-        print(text)
-        print(f"(autograde log: {(workdir / 'autograde.log').relative_to(ROOT)})\n")
+        out = (full_path if kind == "full" else cheap_path)(aid, BUILD / "grading" / aid)
+        return aid, kind, out, time.perf_counter() - t0
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for aid, kind, out, seconds in pool.map(run, jobs):
+            done.setdefault(aid, []).append((kind, out, seconds))
+    failed = 0
+    for aid in ids:
+        parts = sorted(done[aid], key=lambda x: x[0] != "full")
+        outcomes = [o for _, out, _ in parts for o in out]
+        seconds = sum(s for *_, s in parts)
+        text = report(aid, outcomes, seconds)
+        (BUILD / "grading" / aid / "grading_table.txt").write_text(text + "\n")
+        print(text + "\n")
         failed += sum(not o.ok for o in outcomes)
     return 1 if failed else 0
 

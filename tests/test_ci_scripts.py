@@ -109,9 +109,26 @@ def test_judge_is_strict():
     lost = grade.Outcome("s", 1, 2, {"test_a": (0, 1), "test_b": (1, 1)})
     assert grade.judge(lost, "loses-points", wa)[0]
     assert not grade.judge(lost, "full marks", None)[0]
-    died = grade.Outcome("s", status="kernel died: kept for manual grading")
-    assert grade.judge(died, "manual", None)[0] and not grade.judge(died, "full marks", None)[0]
-    assert not grade.judge(full, "manual", None)[0]
+    # a solution or a blank that is flagged is a false alarm: it fails too
+    flagged_solution = grade.Outcome("s", 2, 2, {"test_a": (1, 1)}, flags=["x"])
+    assert not grade.judge(flagged_solution, "full marks", None)[0]
+    # an attack must score nothing on the tests its answers deserve to fail, and be flagged when it says so
+    attack = grade.WrongAnswer("a", "d", ["test_a"], {}, expect="flagged", attack=True)
+    assert not grade.judge(lost, "flagged", attack)[0]
+    assert grade.judge(grade.Outcome("s", 1, 2, {"test_a": (0, 1), "test_b": (1, 1)}, flags=["tampered"]), "flagged", attack)[0]
+    assert not grade.judge(grade.Outcome("s", 2, 2, {"test_a": (1, 1)}, flags=["tampered"]), "flagged", attack)[0]
+    assert not grade.judge(grade.Outcome("s", status="LOST"), "flagged", attack)[0]
+
+
+def test_every_attack_parses_and_is_flagged_or_bounded():
+    for aid in assignments():
+        lab = nbformat.read(ROOT / "labs" / aid / f"{aid}.ipynb", as_version=4)
+        tests = set(grade.test_ids(lab))
+        for at in grade.attacks(aid):
+            assert at.attack and at.expect in ("flagged", "at-most-honest"), at.path
+            assert set(at.targets) <= tests, at.path
+            grade.fill(lab, at.cells, str(at.path))
+    assert len(grade.attacks("01_compute_budgeting")) >= 8 and grade.attacks("03_stability")
 
 
 def test_table_aligns_columns():
