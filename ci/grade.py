@@ -260,23 +260,13 @@ def _cheap_child(aid: str) -> dict:
     for cell in code[:first]:  # set-up, parameters, imports: once per lab
         run(cell.source)
     rest = code[first:]
-    from minirepro.grading.judge import defined_names
-
-    def used(src: str) -> set[str]:
-        return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", src))
+    from minirepro.grading.judge import identifiers, needed_cells
 
     def needed_plain(targets: set[str]) -> set[int]:
-        """The plain cells the targeted tests need: those binding a name they (or the answers) use, transitively."""
-        need = set().union(*(used(full_tests[t]) for t in targets), *(used(c.source) for c in rest if _meta(c).get("solution")))
-        keep = set()
-        for i in reversed(range(len(rest))):
-            c = rest[i]
-            if _meta(c).get("grade") or _meta(c).get("solution"):
-                continue
-            if set(defined_names(c.source)) & need:
-                keep.add(i)
-                need |= used(c.source)
-        return keep
+        """The plain cells the targeted tests and the answers need (the set-up ran once already)."""
+        uses = set().union(*(identifiers(full_tests[t]) for t in targets),
+                           *(identifiers(c.source) for c in rest if _meta(c).get("solution")))
+        return needed_cells(rest, uses)
 
     out = {}
     cases = [("(reference)", reference, set(full_tests))] + [(wa.name, {**reference, **wa.cells}, set(wa.targets)) for wa in wrong_answers(aid)]

@@ -6,8 +6,8 @@ import math as _real_math
 
 
 class _Math:
-    def __getattr__(self, name):
-        return getattr(_real_math, name)
+    def __getattr__(self, attr):
+        return getattr(_real_math, attr)
 
     @staticmethod
     def isclose(*args, **kwargs):

@@ -19,6 +19,7 @@ import ast
 import json
 import os
 import pickle
+import re
 import select
 import shutil
 import signal
@@ -71,6 +72,26 @@ def defined_names(source: str) -> list[str]:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names += [(a.asname or a.name).split(".")[0] for a in node.names]
     return list(dict.fromkeys(names))
+
+
+def identifiers(source: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
+
+
+def needed_cells(cells, uses: set[str]) -> set[int]:
+    """Indices of the plain code cells (neither answer nor test) that bind a name in ``uses``, or a name such a
+    cell uses, transitively: what the tests need of the notebook's own cells. The cells before the first answer
+    (set-up, seeds, imports) are always kept."""
+    first = next((i for i, c in enumerate(cells) if is_answer(c)), len(cells))
+    need, keep = set(uses), set()
+    for i in reversed(range(len(cells))):
+        c = cells[i]
+        if c.cell_type != "code" or is_answer(c) or is_test(c):
+            continue
+        if i < first or set(defined_names(c.source)) & need:
+            keep.add(i)
+            need |= identifiers(c.source)
+    return keep
 
 
 def worker_cells(source_nb, submission_nb) -> list[str]:
@@ -281,11 +302,14 @@ def judge(source_nb, submission_nb, timeout: float = CELL_TIMEOUT, use_sandbox: 
                     ns[name] = worker.request("get", name)
                 except Exception:  # noqa: BLE001
                     pass
-    for cell in source_nb.cells:
+    # the instructor's cells the tests need (a plot or a timing the grade does not use is left out)
+    needed = needed_cells(source_nb.cells, set().union(*(identifiers(c.source) for c in source_nb.cells if is_test(c))))
+    for i, cell in enumerate(source_nb.cells):
         if cell.cell_type != "code" or is_answer(cell):
             continue
         if not is_test(cell):
-            shell.run_cell(cell.source, store_history=False, silent=True)
+            if i in needed:
+                shell.run_cell(cell.source, store_history=False, silent=True)
             continue
         meta = nbmeta(cell)
         verdict = CellVerdict(meta["grade_id"], float(meta.get("points", 0)), False)
