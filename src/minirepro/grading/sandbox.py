@@ -140,8 +140,6 @@ def _inner(spec: dict, argv: list[str]) -> None:
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755")
     for d in SYSTEM_DIRS:
         _bind(d, root)
-    for p in spec["ro"]:
-        _bind(p, root)
     os.makedirs(root + "/proc", exist_ok=True)
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV)
     os.makedirs(root + "/dev", exist_ok=True)
@@ -151,6 +149,8 @@ def _inner(spec: dict, argv: list[str]) -> None:
     for name, size in (("/tmp", "2g"), ("/dev/shm", "1g")):
         os.makedirs(root + name, exist_ok=True)
         _mount("tmpfs", root + name, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
+    for p in spec["ro"]:  # after /tmp: a course cloned under /tmp keeps its venv and library visible
+        _bind(p, root)
     for p in spec["rw"]:
         _bind(p, root, writable=True)
     for p in spec["copy"]:  # files the sandboxed user must read (the kernel's connection file)
