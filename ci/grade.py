@@ -50,7 +50,7 @@ ATTACKS = ROOT / "ci" / "attacks"
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 #: Seconds a cell may run on the full path (nbgrader_config.py allows 60; CI's honest cells take a few seconds,
 #: and the attacks that hang would cost a minute each at 60).
-CI_TIMEOUT = {"01_compute_budgeting": 15}
+CI_TIMEOUT = {"01_compute_budgeting": 20}
 DEFAULT_CI_TIMEOUT = 40
 
 

@@ -252,7 +252,8 @@ def kernel_timeouts(autograded: Path) -> list[str]:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error" and out.get("ename") in ("KeyboardInterrupt", "CellTimeoutError", "TimeoutError"):
                 hit.append(nbmeta(cell).get("grade_id") or f"cell {cell.get('execution_count')}")
-    return [f"timed out in its kernel: {', '.join(map(str, hit))}"] if hit else []
+    hit = list(dict.fromkeys(map(str, hit)))
+    return [f"timed out in its kernel: {', '.join(hit)}"] if hit else []
 
 
 def flag_reason(gb, aid: str, student: str, notebook: str | None = None) -> str:
