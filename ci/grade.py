@@ -340,7 +340,7 @@ def main(argv=None) -> int:
         workdir.mkdir(parents=True)
     # the slowest first: the full paths with the most attacks
     jobs = sorted([(len(attacks(a)), "full", a) for a in ids] + [(0, "cheap", a) for a in ids], reverse=True)
-    started, done = {}, {}
+    done = {}
 
     def run(job):
         _, kind, aid = job

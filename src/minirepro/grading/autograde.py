@@ -225,7 +225,7 @@ def record(aid: str, course: Path, student: str, verdict: dict, flags: list[str]
             flags += kernel_timeouts(autograded)
         flags = list(dict.fromkeys(flags))
         res.flags = flags
-        comment_cells = [c for c in nb.comments]
+        comment_cells = list(nb.comments)
         if flags:
             nb.flagged = True
             for grade in nb.grades:

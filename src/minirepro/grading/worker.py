@@ -25,11 +25,8 @@ WATCHED = ["builtins", "math", "cmath", "operator", "statistics", "random", "jso
 WATCHED_CLASSES = [("torch", "Tensor"), ("numpy", "ndarray")]
 
 
-class _Ref:
-    """A judge-side proxy pickled back to us: the student's object of that name."""
-
-
 def _resolve(name):
+    """What a judge-side proxy unpickles to here: the student's object of that name."""
     return _NS[name]
 
 
