@@ -44,14 +44,14 @@ FLAG_PREFIX = "[needs review] "
 SUSPICIOUS_NAMES = {
     "get_ipython": "uses get_ipython()", "input_transformers_cleanup": "adds an input transformer",
     "input_transformers_post": "adds an input transformer", "ast_transformers": "adds an AST transformer",
-    "register": None, "set_custom_exc": "sets a custom exception handler", "settrace": "sets a trace function",
+    "set_custom_exc": "sets a custom exception handler", "settrace": "sets a trace function",
     "setprofile": "sets a profile function", "addaudithook": "adds an audit hook", "__builtins__": "touches __builtins__",
-    "builtins": "touches builtins", "ctypes": "uses ctypes", "gc": None, "sys": None, "subprocess": "starts processes",
-    "system": None, "__import__": "imports dynamically", "importlib": "imports dynamically", "exec": "calls exec",
-    "eval": "calls eval", "compile": None, "Gradebook": "opens the gradebook", "nbgrader": "imports nbgrader",
+    "builtins": "touches builtins", "ctypes": "uses ctypes", "subprocess": "starts processes",
+    "__import__": "imports dynamically", "importlib": "imports dynamically", "exec": "calls exec",
+    "eval": "calls eval", "Gradebook": "opens the gradebook", "nbgrader": "imports nbgrader",
     "socket": "opens sockets", "__subclasses__": "walks __subclasses__", "__globals__": "reads __globals__",
     "f_back": "walks stack frames", "_getframe": "walks stack frames", "meta_path": "changes the import system",
-    "modules": None, "signal": "handles signals",
+    "signal": "handles signals",
 }
 PATCHABLE_MODULES = {"math", "cmath", "numpy", "np", "torch", "F", "builtins", "minirepro", "operator", "random",
                      "statistics", "json", "scipy", "nn"}
@@ -270,13 +270,12 @@ def flag_reason(gb, aid: str, student: str, notebook: str | None = None) -> str:
     return "flagged" if nb.flagged else ""
 
 
-def grade(aid: str, course: Path, jobs: int = 2, students: list[str] | None = None, log: Path | None = None,
-          skip_nbgrader: set[str] = frozenset(), timeout: int | None = None) -> list[Result]:
+def grade(aid: str, course: Path, jobs: int = 2, log: Path | None = None,
+          timeout: int | None = None) -> list[Result]:
     """The whole of ``make grade``: returns one :class:`Result` per submission under ``submitted/``.
 
     ``timeout``: seconds a cell (nbgrader) or a call (judge) may take; default nbgrader_config's ``Execute.timeout``
-    and 60 s. ``skip_nbgrader``: students judged without running their notebook through nbgrader (CI's cheap path for
-    kept wrong answers; the judge's verdict is the grade either way).
+    and 60 s.
     """
     course = Path(course).resolve()
     bin_dir = str(Path(sys.executable).parent)  # nbgrader's Gradebook runs `alembic` by name
@@ -288,18 +287,15 @@ def grade(aid: str, course: Path, jobs: int = 2, students: list[str] | None = No
     sandbox.check_available()
     ensure_registered(aid, course)
     subs = sorted(p.parent.parent.name for p in (course / "submitted").glob(f"*/{aid}/{aid}.ipynb"))
-    if students:
-        subs = [s for s in subs if s in students]
     if not subs:
         raise FileNotFoundError(f"no submissions at submitted/<student>/{aid}/{aid}.ipynb")
     # the judges (sandboxed workers) and nbgrader's sandboxed kernels run side by side: neither needs the other
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {s: pool.submit(run_judge, source, course / "submitted" / s / aid / f"{aid}.ipynb", timeout or 60)
                    for s in subs}
-        if set(subs) - set(skip_nbgrader):
-            proc = sandboxed_autograde(aid, course, log=log, timeout=timeout)
-            if proc.returncode not in (0, 1):
-                print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
+        proc = sandboxed_autograde(aid, course, log=log, timeout=timeout)
+        if proc.returncode not in (0, 1):
+            print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
         verdicts = {s: f.result() for s, f in futures.items()}
     src_nb = nbformat.read(source, as_version=4)
     answers = {nbmeta(c).get("grade_id") for c in src_nb.cells if is_answer(c)}
@@ -311,24 +307,8 @@ def grade(aid: str, course: Path, jobs: int = 2, students: list[str] | None = No
         missing = answers - {nbmeta(c).get("grade_id") for c in sub_nb.cells if is_answer(c)}
         if missing:
             flags.append(f"answer cells deleted: {sorted(missing)}")
-        if s in skip_nbgrader:
-            results.append(judge_only_result(s, verdicts[s], flags))
-        else:
-            results.append(record(aid, course, s, verdicts[s], flags))
+        results.append(record(aid, course, s, verdicts[s], flags))
     return results
-
-
-def judge_only_result(student: str, verdict: dict, flags: list[str]) -> Result:
-    res = Result(student)
-    for c in verdict.get("cells", []):
-        score = c["points"] if c["passed"] else 0.0
-        res.per_cell[c["grade_id"]] = (score, c["points"], None, c.get("message", ""))
-    if verdict.get("died"):
-        flags.append(f"judge: {verdict['died']}")
-    res.flags = flags
-    res.score = sum(s for s, *_ in res.per_cell.values())
-    res.max_score = sum(m for _, m, *_ in res.per_cell.values())
-    return res
 
 
 def format_table(aid: str, results: list[Result]) -> str:
