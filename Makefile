@@ -31,7 +31,7 @@ test: setup
 
 # Regenerate labs/ (student versions) from solutions/ with nbgrader; commit the result.
 labs: setup
-	$(PY) ci/generate_labs.py
+	$(PY) ci/generate_labs.py $(LAB)
 
 # Point every badge and Colab setup cell at the public repository: make set-repo REPO=owner/name
 set-repo: setup

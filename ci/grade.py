@@ -52,6 +52,7 @@ SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 #: and the attacks that hang would cost a minute each at 60).
 CI_TIMEOUT = {"01_compute_budgeting": 20}
 DEFAULT_CI_TIMEOUT = 40
+TEST_FILE = "<instructor's test cell>"
 
 
 @dataclass
@@ -162,7 +163,8 @@ def judge(o: Outcome, what: str, wa: WrongAnswer | None) -> tuple[bool, str]:
     missing = [t for t in wa.targets if t not in o.per_cell]
     if missing:
         return False, f"{wa.name}: no score for {missing}"
-    passed = [t for t in wa.targets if o.per_cell[t][0] > 0]
+    # a wrong answer must lose points on its targets (below full marks: partial credit counts); an attack, all
+    passed = [t for t in wa.targets if (o.per_cell[t][0] > 0 if wa.attack else o.per_cell[t][0] >= o.per_cell[t][1])]
     if passed:
         kind = "attack" if wa.attack else "wrong answer"
         return False, f"{wa.name}: the {kind} still scores on {passed} ('{wa.description}')"
@@ -238,27 +240,45 @@ def _cheap_child(aid: str) -> dict:
     lab = nbformat.read(ROOT / "labs" / aid / f"{aid}.ipynb", as_version=4)
     solution = nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4)
     full_tests = {_meta(c)["grade_id"]: c.source for c in solution.cells if _meta(c).get("grade") and not _meta(c).get("solution")}
+    points = {_meta(c)["grade_id"]: float(_meta(c).get("points", 0)) for c in solution.cells if _meta(c).get("grade_id")}
     reference = answer_sources(solution)
     shell = InteractiveShell.instance(user_module=types.ModuleType("__main__"))
+    from minirepro.grading import forbid
+    from minirepro.grading.judge import cell_score
 
     def alarm(*_):
         raise TimeoutError("cell timed out")
 
     signal.signal(signal.SIGALRM, alarm)
 
-    def run(src: str) -> str | None:
+    def run(src: str, silent: bool = True):
         signal.alarm(60)
         try:
-            res = shell.run_cell(src, store_history=False, silent=True)
+            res = shell.run_cell(src, store_history=False, silent=silent)
         finally:
             signal.alarm(0)
         err = res.error_before_exec or res.error_in_exec
-        return None if err is None else f"{type(err).__name__}: {err}"[:200]
+        return None if err is None else f"{type(err).__name__}: {err}"[:200], res.result
+
+    def run_test(gid: str) -> list:
+        """[score, error]: as the judge scores it (partial credit from the last expression). The test's own code
+        is compiled under a name the guards let through: it may call the library for its reference values."""
+        name = shell.compile.get_code_name
+        shell.compile.get_code_name = lambda *_: TEST_FILE
+        try:
+            err, value = run(full_tests[gid], silent=False)
+        finally:
+            shell.compile.get_code_name = name
+        return [0.0, err] if err else [cell_score(value, points[gid])[0], None]
 
     code = [c for c in lab.cells if c.cell_type == "code"]
     first = next(i for i, c in enumerate(code) if _meta(c).get("solution"))
     for cell in code[:first]:  # set-up, parameters, imports: once per lab
         run(cell.source)
+    # as in the judge's worker: the library's finished versions of the answers are switched off from here on
+    # (the tests below run here too, and may call them: they are the instructor's code, in ci/)
+    forbid.install(forbid.forbidden_names(solution))
+    forbid.ALLOWED_FILES.add(TEST_FILE)
     rest = code[first:]
     from minirepro.grading.judge import identifiers, needed_cells
 
@@ -278,7 +298,7 @@ def _cheap_child(aid: str) -> dict:
             gid = _meta(cell).get("grade_id")
             if gid in full_tests:
                 if gid in targets:
-                    results[gid] = run(full_tests[gid])
+                    results[gid] = run_test(gid)
             elif _meta(cell).get("solution") or i in plain:
                 run(cell.source)
         out[name] = results
@@ -294,14 +314,17 @@ def cheap_path(aid: str, workdir: Path) -> list[Outcome]:
         return [Outcome("(wrong answers)", status=f"the runner failed: {proc.stderr.strip()[-300:]}")]
     outcomes = []
     ref = data.pop("(reference)")
-    broken = {k: v for k, v in ref.items() if v is not None}
+    points = {_meta(c)["grade_id"]: float(_meta(c).get("points", 0))
+              for c in nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4).cells if _meta(c).get("grade_id")}
+    broken = {k: (err or f"partial credit {score:g}/{points[k]:g}") for k, (score, err) in ref.items()
+              if err or score < points[k]}
     o = Outcome("(reference, cheap path)", status="graded", expectation="every test passes")
     o.ok, o.why = (not broken, f"the reference fails on the cheap path: {broken}")
     outcomes.append(o)
     for wa in wrong_answers(aid):
         res = data.get(wa.name, {})
         o = Outcome(f"wrong-{wa.name}", status="graded", expectation=f"fails {', '.join(wa.targets)}")
-        o.per_cell = {t: (0.0 if res.get(t) else 1.0, 1.0) for t in wa.targets}
+        o.per_cell = {t: (res[t][0], points[t]) for t in wa.targets if t in res}
         o.ok, o.why = judge(o, "loses-points", wa)
         outcomes.append(o)
     return outcomes
@@ -312,6 +335,9 @@ def report(aid: str, outcomes: list[Outcome], seconds: float) -> str:
     for o in outcomes:
         if o.student.startswith("wrong-") or o.student.startswith("("):
             score = "-" if not o.per_cell else ("fails target" if o.ok else "PASSES target")
+            partial = [f"{v[0]:g}/{v[1]:g}" for v in o.per_cell.values() if 0 < v[0] < v[1]]
+            if partial and o.ok:
+                score = "partial " + ", ".join(partial)
         else:
             score = f"{o.score:g}/{o.max_score:g}"
         flag = "; ".join(o.flags)[:90] or "-"

@@ -71,7 +71,7 @@ def test_set_repo_rewrites_config_badges_and_setup_cells(course):
 def test_every_kept_wrong_answer_parses_and_targets_real_cells():
     for aid in assignments():
         lab = nbformat.read(ROOT / "labs" / aid / f"{aid}.ipynb", as_version=4)
-        tests = {c.metadata["nbgrader"]["grade_id"] for c in lab.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        tests = set(grade.test_ids(lab))  # auto-graded test cells (a written answer is graded by hand)
         wrong = grade.wrong_answers(aid)
         targeted = {t for wa in wrong for t in wa.targets}
         assert tests <= targeted, f"{aid}: test cells without a kept wrong answer: {sorted(tests - targeted)}"

@@ -144,9 +144,120 @@ def test_static_scan_flags_hooks_but_not_the_released_cells():
     found = " ".join(autograde.static_flags(sneaky, source))
     for what in ("m.isclose", "builtins", "nbgrader", "gradebook", "AST transformer"):
         assert what in found, (what, found)
+    unguard = submission("import sys, importlib\nsys.modules.pop('minirepro.measure')\ng = f.__closure__[0]\n"
+                         "def double(x):\n    return x")
+    found = " ".join(autograde.static_flags(unguard, source))
+    for what in ("import system", "closures"):
+        assert what in found, (what, found)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="only meaningful without root")
 def test_make_grade_says_why_without_root():
     with pytest.raises(sandbox.SandboxUnavailable, match="root"):
         sandbox.wrap(["true"])
+
+
+FORBID_PROBE = r'''
+import minirepro.measure as measure, minirepro.scaling as scaling
+from minirepro.grading import forbid
+from minirepro.model import GPTConfig
+original = measure.flops_per_token
+assert forbid.install(["minirepro.measure.flops_per_token"]) == ["minirepro.measure.flops_per_token"]
+print("re-export guarded", scaling.flops_per_token is measure.flops_per_token is not original)
+def answer(n, l, c, d):  # a one-line wrapper, as a student would write it
+    return measure.flops_per_token(n, l, c, d)
+try:
+    answer(1e6, 2, 64, 32)
+    print("wrapper ran")
+except forbid.WriteThisYourself as exc:
+    print("wrapper refused", "write it yourself" in str(exc).lower())
+cfg = GPTConfig(vocab_size=64, n_ctx=16, n_layer=1, n_head=2, d_model=16)
+print("library ok", scaling.run_flops_per_token(cfg) > 0)
+print("intact", forbid.intact())
+measure.flops_per_token = original
+print("restored", forbid.intact())
+'''
+
+
+def test_forbidden_library_functions_refuse_answers_but_serve_the_library():
+    proc = subprocess.run([sys.executable, "-c", FORBID_PROBE], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert out == ["re-export guarded True", "wrapper refused True", "library ok True", "intact []",
+                   "restored ['minirepro.measure.flops_per_token']"], proc.stdout
+
+
+def test_judge_scores_partial_credit_and_switches_off_forbidden_functions():
+    source, submission = _notebooks()
+    source.metadata["minirepro"] = {"forbidden": ["minirepro.measure.flops_per_token"]}
+    # a judgement question: scored by a curve on its outcome (the last expression), as nbgrader scores it
+    source.cells.append(nbformat.v4.new_code_cell(
+        "err = abs(halve(10) - 5.0)\nfloat(round(max(0.0, 3 * (1 - err)), 2))"))
+    source.cells[-1].metadata["nbgrader"] = {"schema_version": 3, "grade_id": "test_curve", "grade": True,
+                                             "solution": False, "locked": True, "points": 3}
+    use = SANDBOX_REASON is None
+    wrapper = ("import minirepro.measure\ndef double(x):\n    minirepro.measure.flops_per_token(1, 1, 1, 1)\n    return 2 * x")
+    off = "def halve(x):\n    return x / 2 + 0.25"
+    res = judge.judge(source, submission(wrapper, off), timeout=30, use_sandbox=use)
+    by_id = {c.grade_id: c for c in res.cells}
+    assert not by_id["test_double"].passed and "WriteThisYourself" in by_id["test_double"].message, by_id
+    assert by_id["test_curve"].passed and by_id["test_curve"].score == 2.25, by_id["test_curve"]
+    assert not by_id["test_halve"].passed  # 3 / 2 + 0.25 != 1.5
+    assert res.audit == []
+    restore = ("import minirepro.measure, importlib\nimportlib.reload(minirepro.measure)\n"
+               "def double(x):\n    return minirepro.measure.flops_per_token(1, 1, 1, 1) * 0 + 2 * x")
+    res = judge.judge(source, submission(restore), timeout=30, use_sandbox=use)
+    assert any("restored library functions" in a for a in res.audit), res.audit
+
+
+def test_judge_scores_numbers_as_nbgrader_does():
+    assert judge.cell_score(None, 4) == (4.0, "")
+    assert judge.cell_score(True, 4) == (4.0, "")  # nbgrader: not a number, full points
+    assert judge.cell_score(1.5, 4)[0] == 1.5 and judge.cell_score(0, 4)[0] == 0.0
+    assert judge.cell_score(7.0, 4)[0] == 4.0 and "outside" in judge.cell_score(7.0, 4)[1]
+    assert judge.cell_score(float("nan"), 4)[0] == 0.0
+
+
+def test_the_grading_kernel_switches_off_what_the_kernelspec_forbids(tmp_path, monkeypatch):
+    """The kernel nbgrader starts while grading (without the sandbox here: that part is tested above)."""
+    import json
+
+    from jupyter_client.manager import start_new_kernel
+
+    spec = sandbox.write_kernelspec(tmp_path, forbidden=["minirepro.measure.flops_per_token"])
+    data = json.loads((spec / "kernel.json").read_text())
+    assert data["env"] == {"MINIREPRO_FORBIDDEN": "minirepro.measure.flops_per_token"}
+    assert data["argv"][data["argv"].index("--") + 1:][:3] == [sys.executable, "-m", "minirepro.grading.kernel"]
+    plain = tmp_path / "plain" / "kernels" / "probe"
+    plain.mkdir(parents=True)
+    (plain / "kernel.json").write_text(json.dumps({**data, "argv": data["argv"][data["argv"].index("--") + 1:]}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "plain"))
+    km, kc = start_new_kernel(kernel_name="probe")
+    out = []
+    try:
+        kc.execute_interactive("import minirepro.measure as m\ntry:\n    m.flops_per_token(1, 1, 1, 1)\n"
+                               "except Exception as e:\n    print(type(e).__name__)",
+                               output_hook=lambda msg: out.append(msg["content"].get("text", "")), timeout=120)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert "WriteThisYourself" in "".join(out), out
+
+
+def test_a_forbidden_class_keeps_its_identity_and_refuses_only_answers():
+    probe = (
+        "import minirepro.model as m, minirepro.scaling as scaling\n"
+        "from minirepro.grading import forbid\n"
+        "from minirepro.model import GPT\n"
+        "cfg = m.GPTConfig(vocab_size=64, n_ctx=16, n_layer=1, n_head=2, d_model=16)\n"
+        "forbid.install(['minirepro.model.GPT'])\n"
+        "print('same class', m.GPT is GPT)\n"
+        "print('library builds it', scaling.count_params(cfg)[1] > 0)\n"
+        "class Mine(GPT):\n    pass\n"
+        "for make in (lambda: GPT(cfg), lambda: Mine(cfg)):\n"
+        "    try:\n        make(); print('built')\n    except forbid.WriteThisYourself:\n        print('refused')\n"
+        "print('intact', forbid.intact())\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["same class True", "library builds it True", "refused", "refused", "intact []"], proc.stdout

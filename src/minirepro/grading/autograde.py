@@ -51,7 +51,9 @@ SUSPICIOUS_NAMES = {
     "eval": "calls eval", "Gradebook": "opens the gradebook", "nbgrader": "imports nbgrader",
     "socket": "opens sockets", "__subclasses__": "walks __subclasses__", "__globals__": "reads __globals__",
     "f_back": "walks stack frames", "_getframe": "walks stack frames", "meta_path": "changes the import system",
-    "signal": "handles signals",
+    "signal": "handles signals", "__closure__": "reads closures", "__wrapped__": "unwraps functions",
+    "reload": "reloads modules", "grading": "reaches into the grader", "ALLOWED_FILES": "reaches into the grader",
+    "_GUARDS": "reaches into the grader", "__code__": "reads or replaces code objects",
 }
 PATCHABLE_MODULES = {"math", "cmath", "numpy", "np", "torch", "F", "builtins", "minirepro", "operator", "random",
                      "statistics", "json", "scipy", "nn"}
@@ -86,6 +88,9 @@ def static_flags(submission_nb, released_nb) -> list[str]:
                         patchable.add((alias.asname or alias.name).split(".")[0])
             if name and SUSPICIOUS_NAMES.get(name):
                 found.append(SUSPICIOUS_NAMES[name])
+            if isinstance(node, ast.Attribute) and node.attr == "modules" and isinstance(node.value, ast.Name) \
+                    and node.value.id == "sys":
+                found.append("changes the import system")
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
                 targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
                 for t in targets:
@@ -142,7 +147,10 @@ def sandboxed_autograde(aid: str, course: Path, log: Path | None = None, timeout
     """``nbgrader autograde`` with every kernel in the sandbox (kernelspec + IPC transport, see :mod:`.sandbox`)."""
     with tempfile.TemporaryDirectory(prefix="minirepro-grade-") as tmp:
         tmp = Path(tmp)
-        sandbox.write_kernelspec(tmp / "jupyter")
+        from minirepro.grading.forbid import forbidden_names
+
+        source = nbformat.read(course / "solutions" / aid / f"{aid}.ipynb", as_version=4)
+        sandbox.write_kernelspec(tmp / "jupyter", forbidden=forbidden_names(source))
         runtime, sockets = tmp / "runtime", tmp / "runtime" / "sockets"
         sockets.mkdir(parents=True)
         os.chmod(runtime, 0o711)
@@ -205,7 +213,7 @@ def record(aid: str, course: Path, student: str, verdict: dict, flags: list[str]
                 continue
             j = judged[cell.name]
             kernel = float(grade.auto_score) if kernel_ok and grade.auto_score is not None else None
-            score = float(cell.max_score) if j["passed"] else 0.0
+            score = float(j.get("score", cell.max_score)) if j["passed"] else 0.0
             if kernel is not None:
                 kernel_total += kernel
                 if kernel > score:

@@ -7,8 +7,8 @@ nbgrader runs the tests in the student's own kernel, after the student's code: a
 2. the judge, a separate process, runs the *instructor's* notebook (solutions/: helper cells, setup, and the full
    test cells with their hidden tests), in which every name an answer cell defines is a proxy: calling it sends
    the arguments to the worker and brings back the result as plain data (:mod:`minirepro.grading.wire`);
-3. the verdict (a test cell passes when it raises nothing) is computed here, with the judge's own ``math``,
-   ``torch`` and helpers.
+3. the verdict (a test cell passes when it raises nothing; when its last expression is a number, that number is
+   its partial credit, as in nbgrader) is computed here, with the judge's own ``math``, ``torch`` and helpers.
 
 ``python -m minirepro.grading.judge SOURCE.ipynb SUBMISSION.ipynb`` prints the result as JSON.
 """
@@ -114,8 +114,10 @@ class WorkerDied(RuntimeError):
 class Worker:
     """A sandboxed process running the submission; restarted (with the culprit cell skipped) after a timeout."""
 
-    def __init__(self, cells: list[str], names: list[str], timeout: float = CELL_TIMEOUT, use_sandbox: bool = True):
+    def __init__(self, cells: list[str], names: list[str], timeout: float = CELL_TIMEOUT, use_sandbox: bool = True,
+                 forbidden: list[str] = ()):
         self.cells, self.names, self.timeout, self.use_sandbox = cells, names, timeout, use_sandbox
+        self.forbidden = list(forbidden)
         self.skip: set[int] = set()
         self.cell_errors: dict[int, str] = {}
         self.proc = None
@@ -124,7 +126,8 @@ class Worker:
     def start(self):
         while True:
             self._spawn()
-            wire.write_frame(self.proc.stdin, pickle.dumps({"cells": self.cells, "names": self.names, "skip": sorted(self.skip)}))
+            wire.write_frame(self.proc.stdin, pickle.dumps({"cells": self.cells, "names": self.names, "skip": sorted(self.skip),
+                                                           "forbidden": self.forbidden}))
             current = None
             try:
                 while True:
@@ -262,6 +265,23 @@ class CellVerdict:
     points: float
     passed: bool
     message: str = ""
+    score: float = 0.0
+
+
+def cell_score(value, points: float) -> tuple[float, str]:
+    """The score of a test cell that raised nothing: its last expression when that is a number (partial credit,
+    nbgrader's rule), otherwise every point. A number outside [0, points] is clamped and said so."""
+    import numbers
+
+    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return float(points), ""
+    score = float(value)
+    if score != score:  # NaN
+        return 0.0, "the test's partial credit is not a number"
+    if 0.0 <= score <= points:
+        return score, f"partial credit {score:g}/{points:g}" if score < points else ""
+    clamped = min(max(score, 0.0), float(points))
+    return clamped, f"partial credit {score:g} outside [0, {points:g}], counted as {clamped:g}"
 
 
 @dataclass
@@ -283,7 +303,9 @@ def judge(source_nb, submission_nb, timeout: float = CELL_TIMEOUT, use_sandbox: 
         if is_answer(cell):
             names += defined_names(cell.source)
     result = Judgement()
-    worker = Worker(worker_cells(source_nb, submission_nb), names, timeout, use_sandbox)
+    from minirepro.grading.forbid import forbidden_names
+
+    worker = Worker(worker_cells(source_nb, submission_nb), names, timeout, use_sandbox, forbidden_names(source_nb))
     try:
         worker.start()
         result.audit = worker.audit
@@ -316,11 +338,15 @@ def judge(source_nb, submission_nb, timeout: float = CELL_TIMEOUT, use_sandbox: 
         if result.died:
             verdict.message = result.died
         else:
-            res = shell.run_cell(cell.source, store_history=False, silent=True)
+            # not silent: a test cell's last expression is its partial credit (nbgrader's rule)
+            res = shell.run_cell(cell.source, store_history=False, silent=False)
             err = res.error_before_exec or res.error_in_exec
             verdict.passed = err is None
             if err is not None:
                 verdict.message = f"{type(err).__name__}: {err}"[:500]
+            else:
+                verdict.score, why = cell_score(res.result, verdict.points)
+                verdict.message = why
         result.cells.append(verdict)
     worker.kill()
     result.seconds = time.perf_counter() - t0

@@ -187,7 +187,7 @@ def _inner(spec: dict, argv: list[str]) -> None:
 
 
 def _kernel(argv: list[str]) -> None:
-    """Kernelspec entry: ``... sandbox --kernel -- python -m ipykernel_launcher -f {connection_file}``.
+    """Kernelspec entry: ``... sandbox --kernel -- python -m minirepro.grading.kernel -f {connection_file}``.
 
     Runs in the grader's process (root): the connection file (mode 600, root's) and the IPC socket folder are
     the only pieces of the grader's filesystem the kernel gets.
@@ -206,8 +206,9 @@ def _kernel(argv: list[str]) -> None:
     os.execvp(cmd[0], cmd)
 
 
-def write_kernelspec(jupyter_path: Path) -> Path:
-    """A ``python3`` kernelspec under ``jupyter_path/kernels`` whose kernel runs in the sandbox.
+def write_kernelspec(jupyter_path: Path, forbidden: list[str] = ()) -> Path:
+    """A ``python3`` kernelspec under ``jupyter_path/kernels`` whose kernel runs in the sandbox, with the library
+    functions in ``forbidden`` guarded (:mod:`.forbid`).
 
     Put ``jupyter_path`` first on ``JUPYTER_PATH`` and set ``KernelManager.transport = "ipc"`` (with
     ``JUPYTER_RUNTIME_DIR`` a private folder) for the grader that starts kernels.
@@ -215,9 +216,11 @@ def write_kernelspec(jupyter_path: Path) -> Path:
     spec_dir = Path(jupyter_path) / "kernels" / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "minirepro.grading.sandbox", "--kernel", "--",
-            sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec_dir / "kernel.json").write_text(json.dumps(
-        {"argv": argv, "display_name": "Python 3 (sandboxed grading)", "language": "python", "interrupt_mode": "signal"}, indent=1))
+            sys.executable, "-m", "minirepro.grading.kernel", "-f", "{connection_file}"]
+    spec = {"argv": argv, "display_name": "Python 3 (sandboxed grading)", "language": "python", "interrupt_mode": "signal"}
+    if forbidden:
+        spec["env"] = {"MINIREPRO_FORBIDDEN": ",".join(forbidden)}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
     return spec_dir
 
 

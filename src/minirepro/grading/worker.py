@@ -21,7 +21,7 @@ WATCHED = ["builtins", "math", "cmath", "operator", "statistics", "random", "jso
            "numpy.linalg", "torch", "torch.nn.functional", "torch.testing", "scipy.optimize", "minirepro",
            "minirepro.check", "minirepro.config", "minirepro.evaluate", "minirepro.train", "minirepro.model",
            "minirepro.data", "minirepro.corpus", "minirepro.crawl", "minirepro.scaling", "minirepro.measure",
-           "minirepro.facts", "minirepro.grading.worker", "minirepro.grading.wire"]
+           "minirepro.facts", "minirepro.grading.worker", "minirepro.grading.wire", "minirepro.grading.forbid"]
 WATCHED_CLASSES = [("torch", "Tensor"), ("numpy", "ndarray")]
 
 
@@ -106,6 +106,10 @@ def main() -> None:
     job = pickle.loads(wire.read_frame(proto_in))
     import types
 
+    from minirepro.grading import forbid
+
+    forbid.install(job.get("forbidden", []))  # before the snapshot: the guards are the baseline
+
     shell = InteractiveShell.instance(user_module=types.ModuleType("__main__"))
     _NS = shell.user_ns
     before_fns, before_shell = _snapshot(), _shell_state(shell)
@@ -127,6 +131,9 @@ def main() -> None:
         send({"cell": i, "error": msg})
     try:
         found = audit(before_fns, _snapshot(), before_shell, _shell_state(shell))
+        restored = forbid.intact()
+        if restored:
+            found.append("restored library functions the lab switches off: " + ", ".join(restored))
     except BaseException as exc:  # noqa: BLE001
         found = [f"the audit itself failed: {type(exc).__name__}"]
     names = {}
