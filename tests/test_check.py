@@ -33,7 +33,20 @@ def test_untouched_lab_fails_every_question():
 
 def test_solution_passes_every_question_including_hidden_tests():
     results = check.check_notebook(SOLUTION)
-    assert len(results) == 12 and all(r.passed for r in results), check.format_results(results)
+    n_tests = len(check.test_cells(nbformat.read(SOLUTION, as_version=4)))
+    assert len(results) == n_tests and all(r.passed for r in results), check.format_results(results)
+
+
+def test_the_library_s_finished_answers_are_switched_off_as_in_grading(tmp_path):
+    nb = _nb(("answer", "import minirepro.measure as m\ndef fpt(*a):\n    return m.flops_per_token(*a)", "fpt"),
+             ("test", "assert fpt(1e6, 2, 64, 32) > 0", "test_fpt"),
+             ("test", "import minirepro.measure\nassert minirepro.measure.flops_per_token(1e6, 2, 64, 32) > 0", "test_ref"))
+    nb.metadata["minirepro"] = {"forbidden": ["minirepro.measure.flops_per_token"]}
+    path = tmp_path / "lab.ipynb"
+    nbformat.write(nb, path)
+    by_id = {r.grade_id: r for r in check.check_notebook(path, timeout=60)}
+    assert not by_id["test_fpt"].passed and "WriteThisYourself" in by_id["test_fpt"].message
+    assert by_id["test_ref"].passed, by_id["test_ref"].message  # a test may call the library for its reference
 
 
 def test_infinite_loop_is_interrupted_and_reported(tmp_path):

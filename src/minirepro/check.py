@@ -120,6 +120,21 @@ def _checking_client(nb, timeout: int, grace: float, **kwargs):
     return CheckingClient(nb, timeout=timeout, interrupt_on_timeout=True, **kwargs)
 
 
+def _switch_off_forbidden(nb) -> None:
+    """As the grader does: the library's finished versions of what the lab asks (the notebook's
+    ``metadata.minirepro.forbidden``) raise when an answer calls them, from the first answer cell on; the test
+    cells themselves may still call them."""
+    names = nb.get("metadata", {}).get("minirepro", {}).get("forbidden", [])
+    first = next((i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("solution")), None)
+    if not names or first is None:
+        return
+    for cell in nb.cells:
+        if _is_test_cell(cell):
+            cell.source = "_minirepro_forbid.ALLOWED_FILES.add(__import__('sys')._getframe().f_code.co_filename)\n" + cell.source
+    nb.cells.insert(first, nbformat.v4.new_code_cell(
+        f"from minirepro.grading import forbid as _minirepro_forbid\n_minirepro_forbid.install({list(names)!r})"))
+
+
 def check_notebook(path, timeout: int = DEFAULT_TIMEOUT, grace: float = INTERRUPT_GRACE) -> list[TestResult]:
     """Execute a copy of the notebook at ``path`` in a fresh kernel and report each test cell.
 
@@ -135,6 +150,7 @@ def check_notebook(path, timeout: int = DEFAULT_TIMEOUT, grace: float = INTERRUP
     nb = nbformat.read(path, as_version=4)
     if not test_cells(nb):
         raise ValueError(f"{path} has no nbgrader test cells: is it a lab notebook?")
+    _switch_off_forbidden(nb)
     env_backup = os.environ.get(_CHILD_ENV)
     os.environ[_CHILD_ENV] = "1"  # the child kernel inherits it: its own check_lab() call does nothing
     client = _checking_client(
