@@ -342,3 +342,60 @@ def test_scoring_on_cuda_matches_cpu(gpt):
     gpu = ev.loglikelihoods(model, REQUESTS)
     assert [r.logprob for r in gpu] == pytest.approx([r.logprob for r in cpu], abs=1e-3)
     assert ev.greedy_continuation(model, ["The town of"], 5).device.type == "cpu"
+
+
+# ------------------------------------------------------------------------------------------------
+# Contamination: GPT-3's n-gram test, and the benchmark with planted leaks (lab 05, question 6)
+# ------------------------------------------------------------------------------------------------
+
+
+def test_ngram_contaminated_follows_gpt3_rule():
+    w = [f"t{i}" for i in range(30)]
+    docs = [" ".join(w[:15]), " ".join(w[15:])]
+    items = [" ".join(w[2:15]).upper() + "!", " ".join(w[10:23]), " ".join(w[:12]), "x y"]
+    assert ev.ngram_contaminated(items, docs) == [True, False, False, False]  # case and punctuation aside; no crossing
+    assert ev.ngram_contaminated([" ".join(w[5:15] + ["zz"] * 5)], docs, n=8) == [True]
+    assert ev.ngram_contaminated([" ".join(w[2:15])], docs * 11, max_docs=10) == [False]  # frequent: ignored
+    assert ev.ngram_contaminated([" ".join(w[2:15])], docs * 10, max_docs=10) == [True]
+    assert ev.ngram_contaminated([], docs) == []
+
+
+def test_contamination_task_is_deterministic_and_has_its_planted_kinds():
+    a, b = ev.contamination_task(3), ev.contamination_task(3)
+    assert a == b
+    assert a != ev.contamination_task(4)
+    assert len(a.items) == len(a.dirty) == len(a.correct) == len(a.kind) == 1000 and len(a.documents) == 500
+    counts = {k: a.kind.count(k) for k in set(a.kind)}
+    assert counts == {"clean": 600, "fact": 200, "verbatim": 80, "heavy": 40, "paraphrase": 80}
+    assert all(d == (k in ("verbatim", "heavy", "paraphrase")) for d, k in zip(a.dirty, a.kind))
+    # a verbatim leak shares its 13-grams (when it has one) with the documents; a clean item never shares its own words
+    flags = ev.ngram_contaminated(a.items, a.documents, n=13)
+    long_verbatim = [f for f, k, t in zip(flags, a.kind, a.items) if k == "verbatim" and len(t.split()) >= 14]
+    assert long_verbatim and all(long_verbatim)
+
+
+def test_contamination_task_bytes_are_pinned():
+    """The hidden grading pairs are regenerated on the grader's Python: the generator must not drift
+    (datasets/contamination_task.md holds the checksum)."""
+    import hashlib
+    import re
+    from pathlib import Path
+
+    card = (Path(__file__).resolve().parents[1] / "datasets" / "contamination_task.md").read_text()
+    want = re.search(r"SHA-256 \(seed 0\): `([0-9a-f]{64})`", card)[1]
+    task = ev.contamination_task(0)
+    digest = hashlib.sha256("\x00".join(task.items + task.documents + [str(task.correct)]).encode()).hexdigest()
+    assert digest == want, "contamination_task changed: update datasets/contamination_task.md only if on purpose"
+
+
+def test_decontamination_score_rewards_the_clean_score_recovered():
+    task = ev.contamination_task(1)
+    truth = ev.decontamination_score(list(task.dirty), task)
+    assert truth["error"] == 0 and truth["kept"] == 1 and truth["score"] == 1
+    nothing = ev.decontamination_score([False] * len(task.items), task)
+    assert nothing["clean_acc"] > nothing["true_clean_acc"] + 0.06 and nothing["score"] == 0
+    assert ev.decontamination_score([True] * len(task.items), task)["score"] == 0
+    gpt3 = ev.decontamination_score(ev.ngram_contaminated(task.items, task.documents), task)
+    assert gpt3["score"] < 0.5  # the 13-gram rule misses short and paraphrased leaks, and flags quoted stems
+    with pytest.raises(ValueError, match="one bool per item"):
+        ev.decontamination_score([True], task)

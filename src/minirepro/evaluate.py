@@ -22,7 +22,10 @@ lm-evaluation-harness (Gao et al.); on top of it:
   K solved examples drawn at random from the training set, separated by newlines, then the question;
 - **memorisation** (``greedy_continuation``, ``memorised``, ``memorisation_rate``): Pythia's
   definition (Biderman et al. 2023): a training sequence is memorised when, prompted with its first
-  32 tokens, greedy decoding reproduces the next 32 exactly.
+  32 tokens, greedy decoding reproduces the next 32 exactly;
+- **contamination** (``ngram_contaminated``): GPT-3's 13-gram overlap test (Brown et al. 2020, App. C),
+  and a benchmark with planted leaks and known ground truth to judge a decontamination rule on
+  (``contamination_task``, ``decontamination_score``).
 
 The course's model is byte-level (``minirepro.data``): one token is one UTF-8 byte, so strings are
 encoded with ``data.encode`` and "per token" is "per byte". An empty context is replaced by the
@@ -40,19 +43,22 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
 
-from .corpus import uniform_int
+from .corpus import shuffled, uniform_int
 from .data import EOT
 
 __all__ = [
     "LogLikelihood", "MCResult", "loglikelihoods", "score_multiple_choice", "multiple_choice", "acc", "acc_norm",
     "mc_metrics", "rolling_loglikelihoods", "bits_per_byte", "perplexity", "few_shot_prompt", "greedy_continuation",
-    "memorised", "memorisation_rate",
+    "memorised", "memorisation_rate", "ngram_contaminated", "ContaminationTask", "contamination_task",
+    "decontamination_score",
 ]
 
 
@@ -115,11 +121,10 @@ def _positive(name: str, value) -> None:
 
 
 def _device(model) -> torch.device:
-    for p in model.parameters():
-        return p.device
-    for b in model.buffers():
-        return b.device
-    return torch.device("cpu")
+    first = next(iter(model.parameters()), None)
+    if first is None:
+        first = next(iter(model.buffers()), None)
+    return torch.device("cpu") if first is None else first.device
 
 
 def _logits(model, x: torch.Tensor) -> torch.Tensor:
@@ -465,3 +470,157 @@ def memorisation_rate(model, sequences, prompt_len: int = 32, cont_len: int = 32
                       n_ctx: int | None = None) -> float:
     """The share of ``sequences`` that are memorised in Pythia's sense (see ``memorised``)."""
     return memorised(model, sequences, prompt_len, cont_len, batch_size, n_ctx).float().mean().item()
+
+
+# ------------------------------------------------------------------------------------------------
+# Contamination (GPT-3, App. C)
+# ------------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _ngrams(text: str, n: int) -> set:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def ngram_contaminated(items, documents, n: int = 13, max_docs: int | None = None) -> list:
+    """GPT-3's contamination test (Brown et al. 2020, App. C): one bool per benchmark item, True ("dirty")
+    when the item shares a word ``n``-gram with some training document.
+
+    Words are lower-cased runs of ASCII letters and digits; an n-gram lies inside one document (documents
+    are not joined); an item shorter than ``n`` words has no n-gram and is clean. ``max_docs``: ignore the
+    n-grams found in more than that many documents (GPT-3 ignored 13-grams frequent in its training data
+    as common phrases; a leak copied that often is then missed too).
+    """
+    _positive("n", n)
+    if max_docs is not None:
+        _positive("max_docs", max_docs)
+    item_grams = [_ngrams(t, n) for t in items]
+    wanted = set().union(*item_grams) if item_grams else set()
+    docs_with = Counter()
+    for doc in documents:
+        docs_with.update(_ngrams(doc, n) & wanted)
+    limit = math.inf if max_docs is None else max_docs
+    return [any(0 < docs_with[g] <= limit for g in grams) for grams in item_grams]
+
+
+class ContaminationTask(NamedTuple):
+    """A benchmark, a training set with planted leaks, and what the evaluator cannot see."""
+
+    items: list  # the benchmark's items: "question? Answer: answer."
+    documents: list  # the training documents
+    dirty: list  # ground truth: did the item leak into the training documents (in any form)?
+    correct: list  # did the model answer the item correctly?
+    kind: list  # "clean", "fact" (clean, but its fact is stated in prose), "verbatim", "heavy", "paraphrase"
+
+
+_STEMS = ("what is the", "name the", "which of the following is the", "according to the text what is the",
+          "in the passage above which word best describes the",
+          "read the passage below and then answer the question that follows about the",
+          "choose the answer that best completes the sentence about the",
+          "fill in the blank with the word that the author uses for the")
+_GLUE = ("the", "of", "and", "a", "in", "is", "to", "was", "for", "on", "with", "by", "as", "that", "it")
+#: The chance that the model answers an item right, by kind: a leaked item is recited, a clean item whose fact the
+#: training prose states is answered more often than one the model never read about.
+_P_CORRECT = {"clean": 0.3, "fact": 0.55, "verbatim": 0.95, "heavy": 1.0, "paraphrase": 0.75}
+
+
+def contamination_task(seed: int = 0, n_items: int = 1000, n_docs: int = 500) -> ContaminationTask:
+    """A synthetic benchmark and training set with planted contamination and known ground truth.
+
+    Items are a question stem (a few shared ones, some long), invented content words and an answer. The
+    documents are prose in invented words, some quoting the stems (quiz sites, exam advice). One item in five
+    leaked into the documents, in one of three ways: verbatim (1 to 3 copies, reformatted), heavily (12 to 30
+    copies: a quiz mirrored across many pages) or paraphrased (one word in seven replaced). One clean item in
+    four has its fact stated in a prose sentence (a few words shared with the item, not the item). ``correct``
+    simulates the model: leaked items are mostly right, clean ones less often (``_P_CORRECT``). Deterministic:
+    only ``random.Random(seed).random()`` is used.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    _positive("n_items", n_items)
+    _positive("n_docs", n_docs)
+    rng = random.Random(seed)
+
+    def pick(options):
+        return options[uniform_int(rng, len(options))]
+
+    def between(lo, hi):
+        return lo + uniform_int(rng, hi - lo + 1)
+
+    cons, vows = "bdfgklmnprstvz", "aeiou"
+    vocab = sorted({"".join(pick(cons) + pick(vows) for _ in range(between(2, 3))) for _ in range(6000)}
+                   - set(_GLUE) - {w for s in _STEMS for w in s.split()} - {"q", "answer"})
+
+    def prose(n):
+        return [pick(_GLUE) if rng.random() < 0.3 else pick(vocab) for _ in range(n)]
+
+    parts, items = [], []
+    for _ in range(n_items):
+        stem = pick(_STEMS).split()
+        content = [pick(vocab) for _ in range(between(2, 9))]
+        answer = [pick(vocab) for _ in range(between(1, 2))]
+        parts.append((stem, content, answer))
+        items.append(" ".join(stem + content) + "? Answer: " + " ".join(answer) + ".")
+    docs = []
+    for _ in range(n_docs):
+        docs.append([pick(_STEMS).split() + prose(between(3, 8)) if rng.random() < 0.15 else prose(between(6, 16))
+                     for _ in range(between(4, 12))])
+
+    kind = ["clean"] * n_items
+    order = shuffled(rng, range(n_items))
+    n_dirty = n_items // 5
+    for j, i in enumerate(order[:n_dirty]):
+        kind[i] = ("verbatim", "verbatim", "heavy", "paraphrase", "paraphrase")[j % 5]
+    for i in order[n_dirty:n_dirty + n_items // 5]:
+        kind[i] = "fact"
+
+    def plant(sentence):
+        d = uniform_int(rng, n_docs)
+        docs[d].insert(between(0, len(docs[d])), sentence)
+
+    for (stem, content, answer), k in zip(parts, kind):
+        if k in ("verbatim", "heavy"):
+            for _ in range(between(1, 3) if k == "verbatim" else between(12, 30)):
+                plant(["q"] + stem + content + ["answer"] + answer)
+        elif k == "paraphrase":
+            start = between(0, 6)
+            plant([pick(vocab) if (p - start) % 7 == 0 else w
+                   for p, w in enumerate(stem + content + ["answer"] + answer)])
+        elif k == "fact":
+            plant(prose(between(0, 4)) + ["the"] + content[-between(2, 3):] + ["is"] + answer + prose(between(0, 4)))
+    correct = [rng.random() < _P_CORRECT[k] for k in kind]
+    documents = [" ".join(" ".join(s).capitalize() + "." for s in sentences) for sentences in docs]
+    return ContaminationTask(items, documents, [k not in ("clean", "fact") for k in kind], correct, kind)
+
+
+def _ramp(x: float, zero: float, full: float) -> float:
+    """0 at ``zero``, 1 at ``full``, linear between, clipped (either direction)."""
+    return min(1.0, max(0.0, (x - zero) / (full - zero)))
+
+
+def decontamination_score(flags, task: ContaminationTask, tolerance=(0.015, 0.06), keep=(0.6, 0.9)) -> dict:
+    """How well a decontamination rule's verdicts (``flags``: one bool per item, True = dirty, removed) recover
+    the clean score on ``task``.
+
+    ``true_clean_acc``: the accuracy on the items that truly did not leak; ``clean_acc``: the accuracy on the
+    items the rule calls clean; ``kept``: the share of the truly clean items the rule calls clean. ``score`` in
+    [0, 1] is ``A * K``: A = 1 when |clean_acc - true_clean_acc| <= tolerance[0], 0 when >= tolerance[1], linear
+    between; K = 1 when kept >= keep[1], 0 when <= keep[0], linear between. No item called clean scores 0.
+    """
+    flags = list(flags)
+    if len(flags) != len(task.items) or not all(isinstance(f, (bool, int, float)) or type(f).__name__ == "bool_"
+                                                 for f in flags) or not all(f == 0 or f == 1 for f in flags):
+        raise ValueError(f"need one bool per item ({len(task.items)}); got {len(flags)} values: {flags[:5]!r:.80}")
+    flags = [bool(f) for f in flags]
+    truly_clean = [c for c, d in zip(task.correct, task.dirty) if not d]
+    true_acc = sum(truly_clean) / len(truly_clean)
+    called_clean = [c for c, f in zip(task.correct, flags) if not f]
+    kept = sum(1 for f, d in zip(flags, task.dirty) if not f and not d) / len(truly_clean)
+    if not called_clean:
+        return dict(true_clean_acc=true_acc, clean_acc=math.nan, error=math.nan, kept=0.0, score=0.0)
+    clean_acc = sum(called_clean) / len(called_clean)
+    error = abs(clean_acc - true_acc)
+    score = _ramp(error, tolerance[1], tolerance[0]) * _ramp(kept, keep[0], keep[1])
+    return dict(true_clean_acc=true_acc, clean_acc=clean_acc, error=error, kept=kept, score=score)
