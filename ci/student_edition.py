@@ -70,6 +70,25 @@ LEGITIMATE = {
     "return len(a & b) / len(a | b)": "minirepro.crawl.jaccard (lab 02: jaccard)",
     "parent[x] = parent[parent[x]]": "union-find path halving in minirepro.crawl and lecture 02 (lab 02: clusters)",
     "log_z = torch.logsumexp(logits.float(), dim=-1)": "minirepro.model's z-loss (lab 03: z_loss)",
+    # the library's finished versions that lectures use as black boxes, switched off while grading (issue 10)
+    "return 6 * n_params * n_tokens": "minirepro.budget.train_flops (lab 01: train_flops; forbidden while grading)",
+    'raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")':
+        "minirepro.budget.zero_bytes_per_gpu's input check (lab 01: zero; forbidden while grading)",
+    "s, b, h, a = seq_len, micro_batch, d_model, n_heads":
+        "minirepro.budget.activation_bytes, Korthikanti et al.'s symbols (lab 01: activations; forbidden while grading)",
+    "return n_layer * s * b * h * (34 + 5 * a * s / h)":
+        "minirepro.budget.activation_bytes, Korthikanti et al. 2022 Eq. 2 (lab 01: activations; forbidden while grading)",
+    "return gpu_days(flops, peak_flops, mfu) * 24 * usd_per_gpu_hour":
+        "minirepro.budget.training_cost (lab 01: cost; forbidden while grading)",
+    "return tokens_per_s * flops_per_token / peak_flops": "minirepro.budget.mfu (lab 01: cost; forbidden while grading)",
+    "return 1 - ckpt_cost / interval - (interval / 2 + restart_cost) / mtbf":
+        "minirepro.budget.goodput (lab 01: checkpointing; forbidden while grading)",
+    "return sum(c - best for c in capped) / len(capped)":
+        "minirepro.stability.lr_sensitivity (lab 03: lr_sensitivity; forbidden while grading)",
+    "for name, tensor in model.state_dict().items():":
+        "minirepro.train.weights_hash walks the state dict as any digest must (lab 03: weights_digest; forbidden while grading)",
+    "scaler.scale(loss).backward()":
+        "PyTorch's GradScaler idiom, in the engine and lecture 03; lab 03's hidden test replays the real scaler",
     # lectures: one generic line of a longer answer
     'lines = [line for line in text.split("\\n") if line.strip()]':
         "lecture 02's Gopher rules split a page into non-empty lines the same way (lab 02: gopher_failures)",

@@ -1,0 +1,9 @@
+# Wrong answer: grows after growth_interval + 1 good steps (the count compared before it is incremented)
+# targets: test_next_scale
+# %% cell: next_scale
+def next_scale(scale, good_steps, found_inf, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
+    if found_inf:
+        return scale * backoff_factor, 0, False
+    if good_steps == growth_interval:
+        return scale * growth_factor, 0, True
+    return scale, good_steps + 1, True
