@@ -194,3 +194,70 @@ def test_shipped_smoke_table_matches_its_card_and_the_plan():
             r["n_params"], r["n_params_total"], r["steps"], r["tokens"])
         assert (p.flops_per_token, p.flops) == (r["flops_per_token"], r["flops"])
         assert math.isfinite(r["loss"]) and r["loss"] < math.log(256)
+
+
+# ---- fitting (Approaches 2 and 3) ----------------------------------------------------------------
+
+CHIN = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+
+
+def test_law_loss_and_huber():
+    import numpy as np
+
+    assert math.isclose(float(scaling.law_loss(CHIN, 70e9, 1.4e12)), 1.69 + 406.4 / 70e9**0.34 + 410.7 / 1.4e12**0.28)
+    assert scaling.law_loss(CHIN, np.array([1e8, 1e9]), np.array([1e10, 1e11])).shape == (2,)
+    h = scaling.huber(np.array([0.0, 5e-4, -5e-4, 2.0, -2.0]), 1.0)
+    assert np.allclose(h, [0.0, 1.25e-7, 1.25e-7, 1.5, 1.5])
+
+
+def test_law_objective_gradient_matches_finite_differences():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    ln_n, ln_d = np.log(np.geomspace(1e7, 1e10, 12)), np.log(np.geomspace(1e9, 1e12, 12))
+    ln_l = np.log(scaling.law_loss(CHIN, np.exp(ln_n), np.exp(ln_d))) + rng.normal(0, 0.01, 12)
+    p = np.array([6.0, 6.0, 0.5, 0.3, 0.3])
+    value, grad = scaling.law_objective(p, ln_n, ln_d, ln_l)
+    eps = 1e-6
+    num = [(scaling.law_objective(p + eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]
+            - scaling.law_objective(p - eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]) / (2 * eps) for i in range(5)]
+    assert value > 0 and np.allclose(grad, num, rtol=1e-4, atol=1e-9)
+
+
+def test_fit_law_recovers_a_known_law_despite_outliers():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    n = np.exp(rng.uniform(np.log(1e7), np.log(1e10), 40))
+    d = np.exp(rng.uniform(np.log(1e9), np.log(3e11), 40))
+    loss = scaling.law_loss(CHIN, n, d) * np.exp(rng.normal(0, 0.003, 40))
+    loss[:3] *= 1.3
+    fit = scaling.fit_law(n, d, loss)
+    assert abs(fit["alpha"] - 0.34) < 0.04 and abs(fit["beta"] - 0.28) < 0.04 and abs(fit["E"] - 1.69) < 0.15
+    assert abs(float(scaling.law_loss(fit, 3e10, 1e12)) / float(scaling.law_loss(CHIN, 3e10, 1e12)) - 1) < 0.02
+    with pytest.raises(ValueError):
+        scaling.fit_law(n[:3], d[:3], loss[:3])
+
+
+def test_compute_optimal_is_the_minimum_along_the_budget():
+    import numpy as np
+
+    a, b = scaling.allocation_exponents(0.34, 0.28)
+    assert math.isclose(a, 0.28 / 0.62) and math.isclose(a + b, 1.0)
+    for c in (1e20, 5.76e23):
+        n_opt, d_opt = (float(x) for x in scaling.compute_optimal(CHIN, c))
+        assert math.isclose(6 * n_opt * d_opt, c, rel_tol=1e-9)
+        grid = np.exp(np.linspace(np.log(n_opt) - 2, np.log(n_opt) + 2, 4001))
+        best = grid[np.argmin(scaling.law_loss(CHIN, grid, c / (6 * grid)))]
+        assert abs(math.log(best / n_opt)) < 2e-3
+
+
+def test_isoflop_parabola_and_power_law():
+    import numpy as np
+
+    x = np.linspace(10, 20, 7)
+    coef, x_min = scaling.isoflop_parabola(x, 0.05 * (x - 14.2) ** 2 + 2.5)
+    assert math.isclose(x_min, 14.2, rel_tol=1e-9) and len(coef) == 3
+    assert scaling.isoflop_parabola(x, -(x - 14.2) ** 2)[1] is None
+    p, k = scaling.power_law([1e18, 1e20], [3e8, 3e9])
+    assert math.isclose(p, 0.5, rel_tol=1e-9) and math.isclose(k * 1e18**0.5, 3e8, rel_tol=1e-9)

@@ -1,0 +1,13 @@
+# Wrong answer: Daly's correction with the wrong sign, sqrt(2 delta M) + delta
+# targets: test_checkpointing
+# %% cell: checkpointing
+def young_interval(ckpt_cost, mtbf):
+    return math.sqrt(2 * ckpt_cost * mtbf)
+
+
+def daly_interval(ckpt_cost, mtbf):
+    return math.sqrt(2 * ckpt_cost * mtbf) + ckpt_cost
+
+
+def goodput(interval, ckpt_cost, mtbf, restart_cost):
+    return 1 - ckpt_cost / interval - (interval / 2 + restart_cost) / mtbf

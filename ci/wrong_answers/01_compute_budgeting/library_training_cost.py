@@ -1,0 +1,16 @@
+# Wrong answer: budget.training_cost: the library's finished version, wrapped in one line (switched off while grading)
+# targets: test_cost
+# %% cell: cost
+from minirepro import budget
+
+
+def gpu_days(flops, peak_flops, mfu):
+    return flops / (peak_flops * mfu) / 86400
+
+
+def training_cost(flops, peak_flops, mfu, usd_per_gpu_hour):
+    return budget.training_cost(flops, peak_flops, mfu, usd_per_gpu_hour)
+
+
+def mfu(tokens_per_s, flops_per_token, peak_flops):
+    return tokens_per_s * flops_per_token / peak_flops
