@@ -6,9 +6,11 @@ Small readable modules that the lectures and labs share:
 - ``facts``    published figures (GPT-3 Table 2.1, GPU peaks, failure rates...) with their sources
 - ``corpus``   the default training text: documents about a generated fictional world, with its entropy floor
 - ``crawl``    a toy web crawl with ground truth (quality class, duplicate cluster, planted benchmark items), module 02
+- ``filtering`` GPT-3's Pareto sampling of a quality classifier's scores (module 02)
 - ``data``     byte-level tokenization, packing, and the batch of step i as a pure function of (seed, i)
 - ``model``    a tiny GPT written to be read (nanoGPT-sized), with the stability switches of module 03
 - ``train``    the mini-run engine: schedules, precisions, clipping, checkpoints, bit-exact resume, spike policy
+- ``stability`` summaries of stability experiments: LR sensitivity (module 03)
 - ``measure``  time a real forward/backward on this machine: tokens/s, FLOPs/token, MFU
 - ``scaling``  IsoFLOP sweeps with the engine (module 04)
 - ``evaluate`` log-likelihood scoring, acc / acc_norm, bits per byte, few-shot prompts, memorisation (module 05)
