@@ -244,7 +244,7 @@ def _cheap_child(aid: str) -> dict:
     reference = answer_sources(solution)
     shell = InteractiveShell.instance(user_module=types.ModuleType("__main__"))
     from minirepro.grading import forbid
-    from minirepro.grading.judge import cell_score
+    from minirepro.grading.judge import cell_score, defined_names
 
     def alarm(*_):
         raise TimeoutError("cell timed out")
@@ -260,6 +260,13 @@ def _cheap_child(aid: str) -> dict:
         err = res.error_before_exec or res.error_in_exec
         return None if err is None else f"{type(err).__name__}: {err}"[:200], res.result
 
+    answer_names = set().union(*(defined_names(c.source) for c in solution.cells if _meta(c).get("solution") and c.cell_type == "code"))
+
+    def reexported() -> list[str]:
+        """Answer names bound to the library's switched-off version itself (``from minirepro.x import f``)."""
+        return sorted(f"{n} is {forbid.guarded_name(shell.user_ns[n])}" for n in answer_names
+                      if n in shell.user_ns and forbid.guarded_name(shell.user_ns[n]))
+
     def run_test(gid: str) -> list:
         """[score, error]: as the judge scores it (partial credit from the last expression). The test's own code
         is compiled under a name the guards let through: it may call the library for its reference values."""
@@ -269,6 +276,8 @@ def _cheap_child(aid: str) -> dict:
             err, value = run(full_tests[gid], silent=False)
         finally:
             shell.compile.get_code_name = name
+        if reexported():
+            return [0.0, "WriteThisYourself: " + "; ".join(reexported())]
         return [0.0, err] if err else [cell_score(value, points[gid])[0], None]
 
     code = [c for c in lab.cells if c.cell_type == "code"]

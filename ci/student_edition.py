@@ -90,8 +90,6 @@ LEGITIMATE = {
     "scaler.scale(loss).backward()":
         "PyTorch's GradScaler idiom, in the engine and lecture 03; lab 03's hidden test replays the real scaler",
     # lectures: one generic line of a longer answer
-    'lines = [line for line in text.split("\\n") if line.strip()]':
-        "lecture 02's Gopher rules split a page into non-empty lines the same way (lab 02: gopher_failures)",
     "a, b, e, alpha, beta = best.x":
         "lecture 04 unpacks its own multi-start fit's result into the same names (lab 04: fit_scaling_law)",
 }

@@ -204,6 +204,12 @@ def test_judge_scores_partial_credit_and_switches_off_forbidden_functions():
     assert by_id["test_curve"].passed and by_id["test_curve"].score == 2.25, by_id["test_curve"]
     assert not by_id["test_halve"].passed  # 3 / 2 + 0.25 != 1.5
     assert res.audit == []
+    # the library's own function, re-exported under the answer's name, is refused as well
+    source.cells[3].source = "def halve(x):\n    ### BEGIN SOLUTION\n    return x / 2\n    ### END SOLUTION"
+    reexport = "from minirepro.measure import flops_per_token as double"
+    res = judge.judge(source, submission(reexport), timeout=30, use_sandbox=use)
+    by_id = {c.grade_id: c for c in res.cells}
+    assert not by_id["test_double"].passed and "WriteThisYourself" in by_id["test_double"].message, by_id
     restore = ("import minirepro.measure, importlib\nimportlib.reload(minirepro.measure)\n"
                "def double(x):\n    return minirepro.measure.flops_per_token(1, 1, 1, 1) * 0 + 2 * x")
     res = judge.judge(source, submission(restore), timeout=30, use_sandbox=use)

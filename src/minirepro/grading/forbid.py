@@ -64,7 +64,18 @@ def _guard(dotted: str, original):
         return original(*args, **kwargs)
 
     del guard.__wrapped__  # the original is not one attribute away
+    guard._minirepro_forbidden = dotted
     return guard
+
+
+def guarded_name(obj) -> str | None:
+    """The forbidden name ``obj`` is (a guard, or a class whose ``__init__`` is guarded), or None: an answer that
+    merely re-exports the library's version (``from minirepro.x import f``) is caught by this, even where the
+    caller check would let the call through (CI's cheap path lets the instructor's tests call the library)."""
+    if isinstance(obj, type):
+        obj = obj.__dict__.get("__init__")
+    name = getattr(obj, "_minirepro_forbidden", None)
+    return name if isinstance(name, str) and _GUARDS.get(name) is obj else None
 
 
 def install(names: list[str]) -> list[str]:

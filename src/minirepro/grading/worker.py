@@ -21,7 +21,7 @@ WATCHED = ["builtins", "math", "cmath", "operator", "statistics", "random", "jso
            "numpy.linalg", "torch", "torch.nn.functional", "torch.testing", "scipy.optimize", "minirepro",
            "minirepro.check", "minirepro.config", "minirepro.evaluate", "minirepro.train", "minirepro.model",
            "minirepro.data", "minirepro.corpus", "minirepro.crawl", "minirepro.scaling", "minirepro.measure",
-           "minirepro.facts", "minirepro.grading.worker", "minirepro.grading.wire", "minirepro.grading.forbid"]
+           "minirepro.facts", "minirepro.budget", "minirepro.filtering", "minirepro.stability", "minirepro.grading.worker", "minirepro.grading.wire", "minirepro.grading.forbid"]
 WATCHED_CLASSES = [("torch", "Tensor"), ("numpy", "ndarray")]
 
 
