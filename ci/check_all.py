@@ -8,6 +8,10 @@
 6. instructor    the README's instructor commands end to end on a scratch course (ci/instructor_flow.py)
 
 Every step runs even when an earlier one fails, so one CI run shows every problem.
+
+CI has two cores. pytest, and the chain hygiene -> drift -> instructor, mostly keep one core busy each, so they
+run side by side; notebooks and grading use both cores by themselves and run alone. A step's output goes to
+build/checks/<step>.log and is printed whole when its group ends, in the order above.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,21 +36,50 @@ STEPS = [
 ]
 
 
+#: Groups run one after the other; within a group, each chain (steps run in order) runs beside the others.
+GROUPS = [[["pytest"], ["hygiene", "drift", "instructor"]], [["notebooks"]], [["grading"]]]
+
+
 def main(argv=None) -> int:
     only = set(argv if argv is not None else sys.argv[1:])
+    unknown = sorted(only - {name for name, _ in STEPS})
+    if unknown:
+        print(f"unknown check(s): {', '.join(unknown)}; the checks are: {', '.join(n for n, _ in STEPS)}")
+        return 2
     BUILD.mkdir(exist_ok=True)
-    rows, failed = [], []
+    logs = BUILD / "checks"
+    logs.mkdir(exist_ok=True)
+    commands = dict(STEPS)
+    assert sorted(n for group in GROUPS for chain in group for n in chain) == sorted(commands), "GROUPS must list every step"
+    results = {}
     t_all = time.perf_counter()
-    for name, cmd in STEPS:
-        if only and name not in only:
-            continue
-        print(f"\n=== {name}: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}", flush=True)
-        t0 = time.perf_counter()
-        rc = subprocess.run(cmd, cwd=ROOT, env=env_with_venv()).returncode
-        seconds = time.perf_counter() - t0
-        rows.append([name, f"{seconds:6.1f}", "passed" if rc == 0 else f"FAILED (exit {rc})"])
-        if rc != 0:
-            failed.append(name)
+
+    def run_chain(chain):
+        for name in chain:
+            if only and name not in only:
+                continue
+            cmd = commands[name]
+            print(f"=== {name}: started ({' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))})", flush=True)
+            t0 = time.perf_counter()
+            with open(logs / f"{name}.log", "w") as out:
+                rc = subprocess.run(cmd, cwd=ROOT, env=env_with_venv(), stdout=out, stderr=subprocess.STDOUT).returncode
+            results[name] = (time.perf_counter() - t0, rc)
+            print(f"=== {name}: {'passed' if rc == 0 else f'FAILED (exit {rc})'} in {results[name][0]:.0f} s", flush=True)
+
+    for group in GROUPS:
+        with ThreadPoolExecutor(max_workers=len(group)) as pool:
+            list(pool.map(run_chain, group))
+        for name in (n for chain in group for n in chain):
+            if name in results:
+                print(f"\n=== {name}: output ({logs.relative_to(ROOT) / (name + '.log')})\n"
+                      + (logs / f"{name}.log").read_text().rstrip(), flush=True)
+    rows, failed = [], []
+    for name, _cmd in STEPS:
+        if name in results:
+            seconds, rc = results[name]
+            rows.append([name, f"{seconds:6.1f}", "passed" if rc == 0 else f"FAILED (exit {rc})"])
+            if rc != 0:
+                failed.append(name)
     rows.append(["total", f"{time.perf_counter() - t_all:6.1f}", ""])
     print("\n" + table(["check", "seconds", "result"], rows, title="summary of `make test`"))
     for name in ("notebook_times.txt",):
