@@ -22,9 +22,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip check
 	@touch $(STAMP)
 
+# As root (a container, a cloud VM, a course server) JupyterLab refuses to start unless told: say so, and tell it.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
 	$(PY) ci/release_labs.py
-	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
+	@$(if $(ROOT_FLAG),echo "make lab: running as root (a container or a server?): starting JupyterLab with --allow-root")
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: setup
 	$(PY) ci/check_all.py

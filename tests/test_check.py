@@ -111,9 +111,17 @@ def test_test_cell_that_kills_the_kernel_fails(tmp_path):
 def test_run_tests_here_uses_the_live_namespace():
     nb = _nb(("test", "assert x == 3, 'x should be 3'", "test_x"), ("test", "assert y", "test_y"))
     results = check.run_tests_here(nb, {"x": 3})
-    assert results[0].passed and not results[1].passed and "NameError" in results[1].message
+    assert results[0].passed and not results[1].passed and results[1].message.startswith("not run yet: y")
     text = check.format_results(results)
-    assert "test_x" in text and "1/2 passed" in text
+    assert "test_x" in text and "1/2 passed" in text and "NOT RUN" in text
+
+
+def test_check_lab_shows_one_table_and_returns_the_results_without_echoing_them():
+    shown = check.CheckResults([check.TestResult("test_a", 2, True), check.TestResult("test_b", 1, False, "x")], "t")
+    assert len(shown) == 2 and shown[0].passed  # still the list a program can use
+    assert "1/2 passed, 2/3 points" in repr(shown) and "<table>" in shown._repr_html_()
+    shown._ipython_display_()  # the echo right after check_lab showed it: nothing
+    assert shown._echo_pending is False
 
 
 def test_check_lab_finds_the_lab_and_skips_inside_a_grader(monkeypatch, capsys, tmp_path):

@@ -1,6 +1,8 @@
 """The ci/ scripts: hygiene catches what it should, wrong answers parse and apply, judging is strict."""
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -134,3 +136,10 @@ def test_every_attack_parses_and_is_flagged_or_bounded():
 def test_table_aligns_columns():
     text = table(["a", "bb"], [["xxx", 1]], title="t")
     assert text.splitlines() == ["t", "a    bb", "---  --", "xxx  1"]
+
+
+def test_make_lab_starts_jupyterlab_as_root_too():
+    """JupyterLab refuses root without --allow-root; containers and course servers run as root."""
+    out = subprocess.run(["make", "-n", "lab", "PYTHON=python3"], cwd=ROOT, capture_output=True, text=True).stdout
+    line = next(l for l in out.splitlines() if "jupyter lab" in l)
+    assert ("--allow-root" in line) == (os.geteuid() == 0), line

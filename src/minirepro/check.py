@@ -220,6 +220,9 @@ def run_tests_here(nb, namespace: dict) -> list[TestResult]:
         gid = _grade_id(cell)
         try:
             exec(compile(cell.source, f"<test {gid}>", "exec"), namespace)
+        except NameError as exc:  # the answer (or a cell before it) has not been run in this kernel yet
+            missing = getattr(exc, "name", None) or str(exc)
+            results.append(TestResult(gid, _points(cell), False, f"{NOT_RUN}: {missing!s} is not defined (run its cell first)"))
         except Exception as exc:  # noqa: BLE001 - every failure is a result, not a crash
             msg = str(exc).strip() or ""
             results.append(TestResult(gid, _points(cell), False, f"{type(exc).__name__}: {msg}".rstrip(": ")))
@@ -228,12 +231,51 @@ def run_tests_here(nb, namespace: dict) -> list[TestResult]:
     return results
 
 
+NOT_RUN = "not run yet"
+
+
+def _mark(r: TestResult) -> str:
+    return "PASS" if r.passed else ("NOT RUN" if r.message.startswith(NOT_RUN) else "FAIL")
+
+
+class CheckResults(list):
+    """What :func:`check_lab` returns: the list of :class:`TestResult`, shown as one table (HTML in Jupyter,
+    text elsewhere). The table is shown when ``check_lab`` runs; the value it returns is not echoed again."""
+
+    def __init__(self, results, title=""):
+        super().__init__(results)
+        self.title, self._echo_pending = title, True
+
+    def __repr__(self):
+        return format_results(list(self), self.title)
+
+    def _repr_html_(self):
+        import html
+
+        rows = "".join(
+            f"<tr><td><code>{html.escape(r.grade_id)}</code></td><td>{r.points:g}</td><td><b>{_mark(r)}</b></td>"
+            f"<td>{html.escape(r.message.splitlines()[0][:200]) if r.message else ''}</td></tr>" for r in self)
+        got, total = sum(r.points for r in self if r.passed), sum(r.points for r in self)
+        return (f"<p>{html.escape(self.title)}</p><table><tr><th>question</th><th>points</th><th>result</th>"
+                f"<th>message</th></tr>{rows}</table><p>visible tests: {sum(r.passed for r in self)}/{len(self)} "
+                f"passed, {got:g}/{total:g} points (the grader also runs hidden tests: passing these is necessary, "
+                "not sufficient)</p>")
+
+    def _ipython_display_(self):
+        if self._echo_pending:  # check_lab has just shown it
+            self._echo_pending = False
+            return
+        from IPython.display import HTML, display
+
+        display(HTML(self._repr_html_()))
+
+
 def format_results(results: list[TestResult], title: str = "") -> str:
     width = max([len(r.grade_id) for r in results] + [8])
     lines = [title] if title else []
     lines.append(f"{'question':<{width}}  points  result")
     for r in results:
-        mark = "PASS" if r.passed else "FAIL"
+        mark = _mark(r)
         line = f"{r.grade_id:<{width}}  {r.points:>6g}  {mark}"
         if r.message:
             line += f"  {r.message.splitlines()[0][:160]}"
@@ -245,7 +287,7 @@ def format_results(results: list[TestResult], title: str = "") -> str:
     return "\n".join(lines)
 
 
-def check_lab(name: str | None = None, namespace: dict | None = None) -> list[TestResult] | None:
+def check_lab(name: str | None = None, namespace: dict | None = None) -> "CheckResults | None":
     """In a notebook: run this lab's test cells against the answers run so far, print a table.
 
     ``name`` is the lab's id (``"01_compute_budgeting"``); the notebook is read from the working
@@ -272,8 +314,20 @@ def check_lab(name: str | None = None, namespace: dict | None = None) -> list[Te
             import __main__
 
             namespace = vars(__main__)
-    results = run_tests_here(nb, namespace)
-    print(format_results(results, title=f"check_lab({name!r}): run in this kernel"))
+    results = CheckResults(run_tests_here(nb, namespace), title=f"check_lab({name!r}): run in this kernel")
+    try:
+        from IPython import get_ipython
+
+        in_jupyter = get_ipython() is not None and hasattr(get_ipython(), "kernel")
+    except Exception:  # noqa: BLE001
+        in_jupyter = False
+    if in_jupyter:
+        from IPython.display import HTML, display
+
+        display(HTML(results._repr_html_()))
+    else:
+        print(repr(results))
+        results._echo_pending = False
     return results
 
 
