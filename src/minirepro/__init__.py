@@ -14,6 +14,7 @@ Small readable modules that the lectures and labs share:
 - ``measure``  time a real forward/backward on this machine: tokens/s, FLOPs/token, MFU
 - ``scaling``  IsoFLOP sweeps with the engine (module 04)
 - ``evaluate`` log-likelihood scoring, acc / acc_norm, bits per byte, few-shot prompts, memorisation (module 05)
+- ``progress`` progress bars that render with or without ipywidgets
 - ``check``    run a lab's visible tests outside JupyterLab (Colab, a terminal) and print a result per question
 """
 

@@ -235,7 +235,7 @@ def run_sweep(
     would go (above 1, data repeats); ``wall_s`` the seconds the run took (the only field that
     varies between two identical sweeps).
     """
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     from .train import TrainConfig, train
 

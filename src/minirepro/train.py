@@ -303,7 +303,7 @@ def train(
     ``checkpoint_every`` steps (the newest overwrites the previous one). ``until``: stop before
     this step (the schedule still spans ``cfg.steps``), e.g. to save and resume half-way.
     """
-    from tqdm.auto import tqdm
+    from .progress import tqdm
 
     device = resolve_device(cfg.device)
     _check_precision(cfg.precision, device)
