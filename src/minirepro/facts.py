@@ -79,7 +79,7 @@ GPUS = {
 class Model:
     name: str
     org: str
-    date: str  # year-month of the paper or release
+    date: str  # year-month of the paper; for open-weights models, of the public weight release
     params: float
     tokens: float
     open_weights: bool
@@ -88,16 +88,19 @@ class Model:
 
 MODELS = (
     Model("GPT-3", "OpenAI", "2020-05", 175e9, 300e9, False, "Brown et al. 2020, Table 2.1 and App. D"),
+    Model("Jurassic-1", "AI21 Labs", "2021-08", 178e9, 300e9, False, "Lieber et al. 2021, Jurassic-1 technical white paper (J1-Jumbo: 178B params, 300B tokens)"),
     Model("GPT-J", "EleutherAI", "2021-06", 6.05e9, 402e9, True, "Wang & Komatsuzaki 2021, GPT-J-6B model card (402B tokens)"),
     Model("Gopher", "DeepMind", "2021-12", 280e9, 300e9, False, "Rae et al. 2021: 300B training tokens (§3); architecture in Table 1"),
+    Model("MT-NLG", "MSFT/NVIDIA", "2022-01", 530e9, 270e9, False, "Smith et al. 2022, Megatron-Turing NLG 530B (arXiv 2201.11990): 530B params, 270B tokens"),
     Model("Chinchilla", "DeepMind", "2022-03", 70e9, 1.4e12, False, "Hoffmann et al. 2022, Table 1 and §4.1"),
     Model("GPT-NeoX-20B", "EleutherAI", "2022-04", 20.6e9, 472e9, True, "Black et al. 2022, §3 (150k steps x 3.15M tokens)"),
     Model("PaLM", "Google", "2022-04", 540e9, 780e9, False, "Chowdhery et al. 2022, §3 (780B tokens)"),
     Model("OPT-175B", "Meta", "2022-05", 175e9, 180e9, True, "Zhang et al. 2022, §2.3: a corpus of roughly 180B tokens; the LR schedule of §2.2 spans 300B, so it may have seen more"),
-    Model("GLM-130B", "Tsinghua", "2022-10", 130e9, 400e9, True, "Zeng et al. 2022, §2.3"),
-    Model("BLOOM", "BigScience", "2022-11", 176e9, 366e9, True, "BigScience 2022, §3.5 (366B tokens)"),
+    Model("GLM-130B", "Tsinghua", "2022-08", 130e9, 400e9, True, "Zeng et al. 2022, §2.3 (400B tokens); weights released August 2022, paper October 2022"),
+    Model("BLOOM", "BigScience", "2022-07", 176e9, 366e9, True, "BigScience 2022, §3.5 (366B tokens); weights released July 2022, paper November 2022"),
     Model("LLaMA-7B", "Meta", "2023-02", 6.7e9, 1.0e12, True, "Touvron et al. 2023, Table 2"),
     Model("LLaMA-65B", "Meta", "2023-02", 65.2e9, 1.4e12, True, "Touvron et al. 2023, Table 2"),
+    Model("Falcon-40B", "TII", "2023-05", 40e9, 1.0e12, True, "TII, Falcon-40B model card (May 2023): 1,000B tokens of RefinedWeb; Almazrouei et al. 2023"),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -115,7 +118,8 @@ CHINCHILLA_TOKENS = 1.4e12
 # Failures at scale
 # --------------------------------------------------------------------------------------------
 
-#: Dubey et al. 2024 (Llama 3), §3.3.4, Table 5: a 54-day snapshot of pre-training on 16,384 H100s.
+#: Dubey et al. 2024 (Llama 3), §3.3.4: the interruptions of a 54-day snapshot of pre-training (counts in Table 5)
+#: on what §3.3.4 calls "16K GPUs" (H100s); the course reads 16K as 16 x 1024 = 16,384.
 LLAMA3_UNEXPECTED_INTERRUPTIONS = 419
 LLAMA3_TOTAL_INTERRUPTIONS = 466
 LLAMA3_DAYS = 54
@@ -124,6 +128,12 @@ LLAMA3_GPUS = 16_384
 # --------------------------------------------------------------------------------------------
 # Model FLOPs utilisation, as published (PaLM, Chowdhery et al. 2022, Table 3)
 # --------------------------------------------------------------------------------------------
+
+#: Zhang et al. 2022 (OPT), §2.4: OPT-175B trained on 992 80GB A100s, in fp16 with dynamic loss scaling,
+#: although A100s support bf16 (GPT-3's V100s and Colab's T4 do not).
+OPT_175B_GPUS = 992
+OPT_175B_GPU = "A100"
+OPT_175B_PRECISION = "fp16"
 
 PUBLISHED_MFU = {"GPT-3": 0.213, "Gopher": 0.325, "MT-NLG": 0.302, "PaLM": 0.462}
 
@@ -134,7 +144,8 @@ SOURCES = {
     "MODELS": "each model's paper or model card, as named in Model.source",
     "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3)",
     "EPOCH_FIT": "Besiroglu et al. 2024",
-    "LLAMA3": "Dubey et al. 2024, §3.3.4, Table 5",
+    "LLAMA3": "Dubey et al. 2024, §3.3.4 (\"16K GPUs\"; 54-day snapshot) and Table 5 (interruption counts)",
+    "OPT_175B_HARDWARE": "Zhang et al. 2022, §2.4: 992 80GB A100 GPUs, fp16 with dynamic loss scaling",
     "PUBLISHED_MFU": "Chowdhery et al. 2022 (PaLM), Table 3",
     "ZERO": "Rajbhandari et al. 2020 (ZeRO), §3.1 and Figure 1: 16 bytes/param for mixed-precision Adam",
 }
