@@ -50,8 +50,10 @@ def setup_source(repo: str) -> str:
         f'COURSE_REPO = "{repo}"  # one place to change it for all notebooks: make set-repo REPO=owner/name\n'
         "try:\n"
         "    import minirepro\n"
-        "except ImportError:\n"
-        '    %pip install --quiet "minirepro @ git+https://github.com/{COURSE_REPO}"\n'
+        "except ImportError:  # a package new to this kernel imports right away: no restart needed\n"
+        "    import subprocess, sys\n"
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",\n'
+        '                    f"minirepro @ git+https://github.com/{COURSE_REPO}"], check=True)\n'
         "    import minirepro"
     )
 
