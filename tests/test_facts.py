@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from minirepro import facts
 
 
@@ -107,3 +109,14 @@ def test_stability_citations_in_lecture_and_lab():
             assert wrong not in text, (rel, wrong)
     lecture = "".join("".join(c["source"]) for c in json.loads((root / "lectures/03_stability.ipynb").read_text())["cells"])
     assert "992 80GB A100s" in lecture and "§2.4" in lecture
+
+
+def test_gpt3_v100_time_patterson_2021():
+    """10,000 V100s for 14.8 days (Patterson et al. 2021): 148,000 V100-days, about 19.6% of the V100's peak for
+    GPT-3's 3.14e23 FLOPs, a little under PaLM's 21.3% estimate (which is why lecture 01's 21.3% gives fewer days)."""
+    v100_days = facts.GPT3_PATTERSON_V100S * facts.GPT3_PATTERSON_DAYS
+    assert v100_days == pytest.approx(148_000)
+    implied = facts.GPT3_175B_TRAIN_FLOPS / (v100_days * 86_400 * facts.GPUS["V100"].peak_flops)
+    assert implied == pytest.approx(0.196, abs=0.002)
+    assert implied < facts.PUBLISHED_MFU["GPT-3"]
+    assert "Patterson" in facts.SOURCES["PATTERSON"]

@@ -136,6 +136,10 @@ OPT_175B_GPU = "A100"
 OPT_175B_PRECISION = "fp16"
 
 PUBLISHED_MFU = {"GPT-3": 0.213, "Gopher": 0.325, "MT-NLG": 0.302, "PaLM": 0.462}
+#: Patterson et al. 2021 ("Carbon Emissions and Large Neural Network Training"), GPT-3's row: 10,000 V100 GPUs for
+#: 14.8 days, i.e. 148,000 V100-days; at the V100's 125 TFLOP/s peak that implies ~19.6% utilisation of 3.14e23 FLOPs.
+GPT3_PATTERSON_V100S = 10_000
+GPT3_PATTERSON_DAYS = 14.8
 
 SOURCES = {
     "GPT3_SIZES": "Brown et al. 2020, Table 2.1",
@@ -144,6 +148,7 @@ SOURCES = {
     "MODELS": "each model's paper or model card, as named in Model.source",
     "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3)",
     "EPOCH_FIT": "Besiroglu et al. 2024",
+    "PATTERSON": "Patterson et al. 2021, Carbon Emissions and Large Neural Network Training (arXiv:2104.10350), GPT-3: 10,000 V100s, 14.8 days",
     "LLAMA3": "Dubey et al. 2024, §3.3.4 (\"16K GPUs\"; 54-day snapshot) and Table 5 (interruption counts)",
     "OPT_175B_HARDWARE": "Zhang et al. 2022, §2.4: 992 80GB A100 GPUs, fp16 with dynamic loss scaling",
     "PUBLISHED_MFU": "Chowdhery et al. 2022 (PaLM), Table 3",
