@@ -276,8 +276,9 @@ def _cheap_child(aid: str) -> dict:
             err, value = run(full_tests[gid], silent=False)
         finally:
             shell.compile.get_code_name = name
-        if reexported():
-            return [0.0, "WriteThisYourself: " + "; ".join(reexported())]
+        found = reexported()
+        if found:
+            return [0.0, "WriteThisYourself: " + "; ".join(found)]
         return [0.0, err] if err else [cell_score(value, points[gid])[0], None]
 
     code = [c for c in lab.cells if c.cell_type == "code"]
