@@ -181,8 +181,10 @@ def test_results_errors_are_clear(tmp_path):
 
 
 def test_shipped_smoke_table_matches_its_card_and_the_plan():
-    """datasets/scaling_sweep_smoke.json: the checksum its card gives, and rows the plan arithmetic agrees with."""
-    path = DATASETS / "scaling_sweep_smoke.json"
+    """The shipped smoke table (package data): the checksum its card gives, and rows the plan arithmetic agrees with."""
+    path = scaling.shipped_sweep_path()
+    assert path == Path(scaling.__file__).parent / "shipped" / "scaling_sweep_smoke.json"
+    assert scaling.load_shipped_sweep() == scaling.load_results(path)
     card = (DATASETS / "scaling_sweep.md").read_text()
     assert hashlib.sha256(path.read_bytes()).hexdigest() in card, "the card's SHA-256 is not the file's"
     rows, meta = scaling.load_results(path, with_meta=True)

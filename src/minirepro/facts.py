@@ -107,8 +107,12 @@ MODELS = (
 # Scaling laws
 # --------------------------------------------------------------------------------------------
 
-#: Hoffmann et al. 2022 (Chinchilla), Approach 3: L(N, D) = E + A / N**alpha + B / D**beta.
+#: Hoffmann et al. 2022 (Chinchilla), Approach 3: L(N, D) = E + A / N**alpha + B / D**beta, as printed (rounded).
 CHINCHILLA_FIT = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+#: The same fit before rounding (E 1.6934, alpha 0.3392, beta 0.2849, as quoted by Besiroglu et al. 2024, §2): the
+#: one to use for allocations. The rounded exponents move the compute-optimal N at Gopher's 5.76e23 FLOPs from ~40B
+#: (the paper's own Approach 3 figure) to ~32B: a two-digit rounding is a 20% error in the answer.
+CHINCHILLA_FIT_UNROUNDED = {"E": 1.6934, "A": 406.4, "B": 410.7, "alpha": 0.3392, "beta": 0.2849}
 #: Besiroglu et al. 2024 (Epoch AI), "Chinchilla Scaling: A replication attempt".
 EPOCH_FIT = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
 CHINCHILLA_PARAMS = 70e9
@@ -146,7 +150,8 @@ SOURCES = {
     "GPT3_175B_TRAIN_FLOPS": "Brown et al. 2020, App. D, Table D.1",
     "GPUS": "NVIDIA datasheets (V100, T4, A100, L4, H100); dense tensor-core peaks",
     "MODELS": "each model's paper or model card, as named in Model.source",
-    "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3)",
+    "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3; App. D.2, Eq. 10), rounded as printed",
+    "CHINCHILLA_FIT_UNROUNDED": "Hoffmann et al. 2022's Approach 3 before rounding, as quoted by Besiroglu et al. 2024",
     "EPOCH_FIT": "Besiroglu et al. 2024",
     "PATTERSON": "Patterson et al. 2021, Carbon Emissions and Large Neural Network Training (arXiv:2104.10350), GPT-3: 10,000 V100s, 14.8 days",
     "LLAMA3": "Dubey et al. 2024, §3.3.4 (\"16K GPUs\"; 54-day snapshot) and Table 5 (interruption counts)",

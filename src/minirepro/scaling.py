@@ -309,6 +309,26 @@ def load_results(path, with_meta: bool = False):
     return (rows, payload.get("meta", {})) if with_meta else rows
 
 
+#: The smoke sweep lecture 04 writes, shipped inside the library (card: datasets/scaling_sweep.md), so that a
+#: notebook finds it wherever it is opened: a fetched lab, Colab, a copy in the home folder.
+SHIPPED_SWEEP = "scaling_sweep_smoke.json"
+
+
+def shipped_sweep_path() -> Path:
+    """Where the library's copy of lecture 04's smoke sweep table lies (package data, read-only)."""
+    from importlib import resources
+
+    path = Path(str(resources.files("minirepro") / "shipped" / SHIPPED_SWEEP))
+    if not path.is_file():  # a broken install: say what is missing rather than failing later on a None
+        raise FileNotFoundError(f"{path} is missing: reinstall the course library (pip install -e . from the course)")
+    return path
+
+
+def load_shipped_sweep(with_meta: bool = False):
+    """Lecture 04's smoke sweep as ``load_results`` returns it, from the copy shipped with the library."""
+    return load_results(shipped_sweep_path(), with_meta=with_meta)
+
+
 def _check_rows(rows, where: str) -> None:
     if not rows:
         raise ValueError(f"{where}: no result rows")
