@@ -13,6 +13,7 @@ STAMP := $(VENV)/.installed
 .PHONY: setup lab test labs set-repo constraints clean student-edition grade
 
 setup: $(STAMP)
+	@$(PY) ci/git_filters.py
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'

@@ -28,6 +28,10 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 import os  # noqa: E402
 
 c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build", "exchange")
+# Labs a student fetches from the Assignments panel land in my-labs/<lab>/ (git-ignored), not in the repository root.
+# Absolute: the panel changes into this folder and reads the configuration again from there (my-labs/nbgrader_config.py,
+# written by `make lab`, loads this file), so a relative path would point at my-labs/my-labs.
+c.Exchange.assignment_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "my-labs")
 
 # ---------------------------------------------------------------------------------------------------
 # The instructor's path (README "For instructors"; ci/instructor_flow.py runs it end to end).

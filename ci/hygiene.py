@@ -1,4 +1,10 @@
-"""Notebook hygiene: no outputs, kernel python3, a title cell with a Colab badge, one parameters cell."""
+"""Notebook hygiene: no outputs, kernel python3, a title cell with a Colab badge, one parameters cell.
+
+It checks what git commits, not what a student's JupyterLab saved: each tracked notebook as the index holds it
+(in a fresh clone, the committed file) and as `git add` would stage it now (through the nbstripout filter that
+`make setup` installs), so running a lecture in place never fails this step, and a dirty commit always does.
+Untracked notebooks and copies outside git are checked as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,23 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbconventions import ROOT, all_notebooks, problems  # noqa: E402
+from nbconventions import ROOT, all_notebooks, as_git_adds_them, filter_hint, problems, staged_bytes, tracked  # noqa: E402
+from prose import HINT as PROSE_HINT, problems as prose_problems  # noqa: E402
+
+
+def notebook_problems(paths: list[Path], root: Path = ROOT) -> list[str]:
+    """Hygiene problems of each notebook as committed (the index) and as the next `git add` would stage it."""
+    staged_next = as_git_adds_them(paths, root)
+    found = []
+    for path in paths:
+        if not tracked(path, root):
+            found += problems(path, root)
+            continue
+        mine = problems(path, root, staged_bytes(path, root), " (as staged in git's index)")
+        hint = filter_hint(path, root)
+        mine += [msg + hint for msg in problems(path, root, staged_next[path], " (as `git add` would stage it)")]
+        found += mine
+    return found
 
 
 def main() -> int:
@@ -14,9 +36,14 @@ def main() -> int:
     if not notebooks:
         print("hygiene: no notebooks found under lectures/, solutions/, labs/")
         return 1
-    found = [msg for nb in notebooks for msg in problems(nb)]
+    found = notebook_problems(notebooks)
+    # Lectures only: no markdown sentence states a result of the run without a claim()/say() next to it.
+    prose_found = [msg for nb in notebooks if nb.parent.name == "lectures" for msg in prose_problems(nb, ROOT)]
+    found += prose_found
     for msg in found:
         print(f"hygiene: {msg}")
+    if prose_found:
+        print(f"hygiene: {PROSE_HINT}")
     print(f"hygiene: {len(notebooks)} notebooks checked, {len(found)} problems")
     return 1 if found else 0
 

@@ -7,6 +7,7 @@ Used by ``ci/hygiene.py`` (checks), ``ci/set_repo.py`` (rewrites badges and setu
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -87,55 +88,119 @@ def header_cells(relpath: str, title: str, goals: list[str], time_needed: str, r
     ]
 
 
-def problems(path: Path, root: Path = ROOT) -> list[str]:
-    """Everything wrong with one notebook's hygiene, as messages naming the notebook and cell."""
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True)
+
+
+def tracked(path: Path, root: Path = ROOT) -> bool:
+    """Whether git tracks ``path`` (False outside a git clone)."""
+    return _git(root, "ls-files", "--error-unmatch", "--", path.relative_to(root).as_posix()).returncode == 0
+
+
+def staged_bytes(path: Path, root: Path = ROOT) -> bytes | None:
+    """The notebook as git's index holds it (what the next commit contains; in a fresh clone, what is committed)."""
+    proc = _git(root, "show", f":{path.relative_to(root).as_posix()}")
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def clean_filter(path: Path, root: Path = ROOT) -> str | None:
+    """The clean filter command git applies to ``path`` on `git add` (nbstripout, see ci/git_filters.py), or None."""
     rel = path.relative_to(root).as_posix()
+    attr = _git(root, "check-attr", "filter", "--", rel).stdout.decode().strip().rsplit(": ", 1)[-1]
+    if attr in ("", "unspecified", "unset", "set"):
+        return None
+    proc = _git(root, "config", "--get", f"filter.{attr}.clean")
+    return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
+
+def as_git_adds_them(paths: list[Path], root: Path = ROOT) -> dict[Path, bytes]:
+    """Each working-tree notebook after git's clean filter: what `git add` would stage (raw bytes without a filter).
+
+    One filter process for all of them (copies in a scratch folder, filtered in place), not one per notebook.
+    """
+    import shlex
+    import shutil
+    import tempfile
+
+    out = {p: p.read_bytes() for p in paths}
+    by_command: dict[str, list[Path]] = {}
+    for p in paths:
+        command = clean_filter(p, root) if tracked(p, root) else None
+        if command is not None and "nbstripout" in command:  # nbstripout filters files in place when named
+            by_command.setdefault(command, []).append(p)
+    for command, group in by_command.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            copies = []
+            for i, p in enumerate(group):
+                copies.append(Path(tmp) / f"{i}.ipynb")
+                shutil.copyfile(p, copies[-1])
+            proc = subprocess.run(command + " " + " ".join(shlex.quote(str(c)) for c in copies), shell=True, cwd=root,
+                                  capture_output=True)
+            if proc.returncode == 0:  # a broken filter: the files are checked as they are
+                out.update({p: c.read_bytes() for p, c in zip(group, copies)})
+    return out
+
+
+def filter_hint(path: Path, root: Path = ROOT) -> str:
+    if clean_filter(path, root) is None and tracked(path, root):
+        return " (make setup installs a git filter, nbstripout, that keeps outputs out of commits: run it, or clear outputs)"
+    return ""
+
+
+def problems(path: Path, root: Path = ROOT, content: bytes | None = None, where: str = "") -> list[str]:
+    """Everything wrong with one notebook's hygiene, as messages naming the notebook and cell.
+
+    ``content``: the notebook's bytes to check instead of the file (the index's copy, the filtered working tree);
+    ``where``: said after the notebook's name, e.g. " (as staged)".
+    """
+    rel = path.relative_to(root).as_posix()
+    label = rel + where
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.reads(content.decode(), as_version=4) if content is not None else nbformat.read(path, as_version=4)
     except Exception as exc:  # noqa: BLE001
-        return [f"{rel}: cannot be read as a notebook ({exc})"]
+        return [f"{label}: cannot be read as a notebook ({exc})"]
     out = []
     repo, branch = repo_config(root)
     kernel = nb.metadata.get("kernelspec", {}).get("name")
     if kernel != "python3":
-        out.append(f"{rel}: kernelspec name is {kernel!r}; every notebook must use 'python3' (nbgrader grades with it)")
+        out.append(f"{label}: kernelspec name is {kernel!r}; every notebook must use 'python3' (nbgrader grades with it)")
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if cell.get("outputs"):
-            out.append(f"{rel}: cell {i} is committed with outputs; clear them (nbgrader's ClearOutput or Edit > Clear Outputs)")
+            out.append(f"{label}: cell {i} is committed with outputs; clear them (nbgrader's ClearOutput or Edit > Clear Outputs)")
         if cell.get("execution_count") is not None:
-            out.append(f"{rel}: cell {i} has an execution_count; clear outputs before committing")
+            out.append(f"{label}: cell {i} has an execution_count; clear outputs before committing")
         if "execution" in cell.get("metadata", {}):
-            out.append(f"{rel}: cell {i} carries JupyterLab's 'execution' timing metadata; clear it")
+            out.append(f"{label}: cell {i} carries JupyterLab's 'execution' timing metadata; clear it")
     if not nb.cells or nb.cells[0].cell_type != "markdown" or not nb.cells[0].source.lstrip().startswith("# "):
-        out.append(f"{rel}: cell 0 must be a markdown title cell starting with '# '")
+        out.append(f"{label}: cell 0 must be a markdown title cell starting with '# '")
     else:
         m = BADGE_RE.search(nb.cells[0].source)
         if not m:
-            out.append(f"{rel}: cell 0 has no 'Open in Colab' badge")
+            out.append(f"{label}: cell 0 has no 'Open in Colab' badge")
         elif (m["repo"], m["branch"], m["path"]) != (repo, branch, badge_target(rel)):
             out.append(
-                f"{rel}: cell 0's Colab badge points at {m['repo']}@{m['branch']}:{m['path']}, "
+                f"{label}: cell 0's Colab badge points at {m['repo']}@{m['branch']}:{m['path']}, "
                 f"expected {repo}@{branch}:{badge_target(rel)} (run: make set-repo REPO={repo})"
             )
     params = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(params) != 1:
-        out.append(f"{rel}: needs exactly one cell tagged 'parameters', found {len(params)} (cells {params})")
+        out.append(f"{label}: needs exactly one cell tagged 'parameters', found {len(params)} (cells {params})")
     else:
         src = nb.cells[params[0]].source
         for name in ("SCALE", "DEVICE", "SEED"):
             if not re.search(rf"^{name}\s*=", src, re.MULTILINE):
-                out.append(f"{rel}: the parameters cell (cell {params[0]}) does not set {name}")
+                out.append(f"{label}: the parameters cell (cell {params[0]}) does not set {name}")
         if not re.search(r'^SCALE\s*=\s*"auto"', src, re.MULTILINE):
             out.append(f'{rel}: the parameters cell (cell {params[0]}) must default to SCALE = "auto"')
     setups = [c for c in nb.cells if c.cell_type == "code" and REPO_LINE_RE.search(c.source)]
     if len(setups) != 1:
-        out.append(f"{rel}: needs exactly one setup cell with COURSE_REPO = \"...\", found {len(setups)}")
+        out.append(f"{label}: needs exactly one setup cell with COURSE_REPO = \"...\", found {len(setups)}")
     else:
         found = REPO_LINE_RE.search(setups[0].source)["repo"]
         if found != repo:
-            out.append(f"{rel}: setup cell's COURSE_REPO is {found!r}, expected {repo!r} (run: make set-repo REPO={repo})")
+            out.append(f"{label}: setup cell's COURSE_REPO is {found!r}, expected {repo!r} (run: make set-repo REPO={repo})")
     return out
 
 
