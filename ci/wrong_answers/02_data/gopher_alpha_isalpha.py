@@ -18,6 +18,6 @@ def gopher_failures(text):
         failed.append("ellipsis_lines")
     if n == 0 or sum(w.isalpha() for w in words) / n < 0.8:
         failed.append("alpha_words")
-    if sum(w.lower().strip(string.punctuation) in STOP_WORDS for w in words) < 2:
+    if len({w.lower().strip(string.punctuation) for w in words} & STOP_WORDS) < 2:
         failed.append("stop_words")
     return failed

@@ -1,4 +1,5 @@
-# Wrong answer: the stop-word rule counts distinct stop words and ignores punctuation stripping ("the," is not "the")
+# Wrong answer: the stop-word rule counts distinct words but does not strip punctuation, so "(the" and "and,"
+# are not stop words
 # targets: test_gopher
 # %% cell: gopher
 def gopher_failures(text):

@@ -1,0 +1,24 @@
+# Wrong answer: the stop-word rule counts repeats (every occurrence, as datatrove's GopherQualityFilter does), so
+# "the" written twelve times passes; Gopher asks for at least two distinct stop words
+# targets: test_gopher
+# %% cell: gopher
+def gopher_failures(text):
+    words = text.split()
+    lines = [line for line in text.split("\n") if line.strip()]
+    n = len(words)
+    failed = []
+    if not 50 <= n <= 100_000:
+        failed.append("word_count")
+    if n == 0 or not 3 <= sum(len(w) for w in words) / n <= 10:
+        failed.append("mean_word_length")
+    if n and (text.count("#") + text.count("...") + text.count("…")) / n > 0.1:
+        failed.append("symbol_ratio")
+    if lines and sum(line.lstrip().startswith(("•", "-", "*")) for line in lines) / len(lines) > 0.9:
+        failed.append("bullet_lines")
+    if lines and sum(line.rstrip().endswith(("...", "…")) for line in lines) / len(lines) > 0.3:
+        failed.append("ellipsis_lines")
+    if n == 0 or sum(any(c.isalpha() for c in w) for w in words) / n < 0.8:
+        failed.append("alpha_words")
+    if sum(w.lower().strip(string.punctuation) in STOP_WORDS for w in words) < 2:
+        failed.append("stop_words")
+    return failed
