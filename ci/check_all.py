@@ -6,12 +6,14 @@
 4. notebooks     every lecture and solution under papermill, SCALE="smoke", timing table
 5. grading       autograde solution / blank / every wrong answer, grading table
 6. instructor    the README's instructor commands end to end on a scratch course (ci/instructor_flow.py)
+7. browser       the student's path in JupyterLab in headless Chromium: Assignment List, fetch, answer, test,
+                 Validate, a lecture's plot; screenshots in build/browser/ (ci/browser_check.py)
 
 Every step runs even when an earlier one fails, so one CI run shows every problem.
 
-CI has two cores. pytest, and the chain hygiene -> drift -> instructor, mostly keep one core busy each, so they
-run side by side; notebooks and grading use both cores by themselves and run alone. A step's output goes to
-build/checks/<step>.log and is printed whole when its group ends, in the order above.
+CI has two cores. pytest, and the chain hygiene -> drift -> instructor -> browser, mostly keep one core busy
+each, so they run side by side; notebooks and grading use both cores by themselves and run alone. A step's output
+goes to build/checks/<step>.log and is printed whole when its group ends, in the order above.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ STEPS = [
     ("notebooks", [PY, "ci/run_notebooks.py"]),
     ("grading", [PY, "ci/grade.py"]),
     ("instructor", [PY, "ci/instructor_flow.py"]),
+    ("browser", [PY, "ci/browser_check.py"]),
 ]
 
 
 #: Groups run one after the other; within a group, each chain (steps run in order) runs beside the others.
-GROUPS = [[["pytest"], ["hygiene", "drift", "instructor"]], [["notebooks"]], [["grading"]]]
+GROUPS = [[["pytest"], ["hygiene", "drift", "instructor", "browser"]], [["notebooks"]], [["grading"]]]
 
 
 def main(argv=None) -> int:
