@@ -16,6 +16,8 @@ a budget is :func:`minirepro.scaling.compute_optimal`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import facts
 
 #: Mixed-precision Adam: fp16 weights and gradients (2 + 2) and fp32 master weights, momentum and
@@ -31,12 +33,53 @@ SECONDS_PER_DAY = 86_400
 # --------------------------------------------------------------------------------------------
 
 
-def param_breakdown(n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_VOCAB) -> dict:
+def check_width(d_model, n_heads=None, d_head=None) -> None:
+    """Raise ``ValueError`` unless ``d_model`` is the width ``n_heads`` heads of ``d_head`` make.
+
+    The count below has Q, K, V and the output projection as square ``d_model x d_model`` matrices: that is
+    only true when the heads together are exactly ``d_model`` wide, ``d_model == n_heads * d_head``. Either may
+    be ``None`` (not checked); with ``n_heads`` alone, ``d_model`` must split into that many equal heads.
+    """
+    if n_heads is None and d_head is None:
+        return
+    if d_head is None:
+        if d_model % n_heads == 0:
+            return
+        why = f"{d_model} / {n_heads} = {d_model / n_heads:g} is not a whole head width"
+    elif n_heads is None:
+        if d_model % d_head == 0:
+            return
+        why = f"{d_model} / {d_head} = {d_model / d_head:g} is not a whole number of heads"
+    elif n_heads * d_head == d_model:
+        return
+    else:
+        why = f"{n_heads} x {d_head} = {n_heads * d_head}"
+    message = (
+        f"d_model = {d_model} must equal n_heads x d_head ({why}): the count takes the attention's Q, K, V and "
+        "output projections as d_model x d_model matrices, which they are only when the heads span d_model"
+    )
+    exact = {"13B": facts.GPT3_13B_PARAMS_EXACT}  # App. D, Table D.1
+    for s in facts.GPT3_SIZES:  # the published row this shape comes from, if any
+        if s.d_model_printed == d_model and (n_heads, d_head) in ((s.n_heads, s.d_head), (s.n_heads, None), (None, s.d_head)):
+            message += f". Table 2.1 prints {d_model} for GPT-3 {s.name}, but {s.n_heads} x {s.d_head} = {s.d_model}"
+            if s.name in exact:
+                fits, printed = (param_count(s.n_layer, d) / exact[s.name] - 1 for d in (s.d_model, d_model))
+                message += (
+                    f", and {s.d_model} reproduces Table D.1's {exact[s.name] / 1e6:,.0f}M parameters "
+                    f"({fits:+.2%}; {d_model} gives {printed:+.1%})"
+                )
+            message += f": facts.GPT3_SIZES uses d_model = {s.d_model} and keeps {d_model} as d_model_printed"
+    raise ValueError(message)
+
+
+def param_breakdown(n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_VOCAB, *, n_heads=None, d_head=None) -> dict:
     """Parameters of a GPT-2/GPT-3 style decoder by component (Brown et al. 2020, §2.1; Radford et al. 2019).
 
     Tied output embedding, d_ff = 4 d_model, biases on every linear layer, two LayerNorms per block
-    and a final one.
+    and a final one. Give ``n_heads`` and ``d_head`` to have the shape checked first (:func:`check_width`):
+    a ``d_model`` that is not ``n_heads * d_head`` is refused with the reason.
     """
+    check_width(d_model, n_heads, d_head)
     d = d_model
     return {
         "attention weights": n_layer * 4 * d * d,
@@ -47,9 +90,13 @@ def param_breakdown(n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_V
     }
 
 
-def param_count(n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_VOCAB):
-    """All parameters of that decoder, counted once where tied (reproduces GPT-3's Table 2.1)."""
-    return sum(param_breakdown(n_layer, d_model, n_ctx, vocab).values())
+def param_count(n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_VOCAB, *, n_heads=None, d_head=None):
+    """All parameters of that decoder, counted once where tied (reproduces GPT-3's Table 2.1).
+
+    ``n_heads`` and ``d_head``, when given, are checked against ``d_model`` first (:func:`check_width`):
+    ``param_count(40, 5140, n_heads=40, d_head=128)``, GPT-3 13B as Table 2.1 prints it, is refused.
+    """
+    return sum(param_breakdown(n_layer, d_model, n_ctx, vocab, n_heads=n_heads, d_head=d_head).values())
 
 
 def train_flops(n_params, n_tokens):
@@ -138,9 +185,28 @@ def young_interval(ckpt_cost, mtbf):
     return (2 * ckpt_cost * mtbf) ** 0.5
 
 
-def daly_interval(ckpt_cost, mtbf):
-    """Daly's (2006) first-order refinement sqrt(2 delta M) - delta, for delta much smaller than M."""
-    return (2 * ckpt_cost * mtbf) ** 0.5 - ckpt_cost
+def daly_interval(ckpt_cost, mtbf, higher_order=False):
+    """Daly's (2006) checkpoint interval: by default the first-order form sqrt(2 delta M) - delta.
+
+    Daly ("A higher order estimate of the optimum checkpoint interval for restart dumps", 2006) minimises
+    the expected run time of a model in which failures (exponential, mean M) may also strike while a
+    checkpoint is written, and solves it as a perturbation series in delta / (2M)::
+
+        tau = sqrt(2 delta M) * [1 + (1/3) sqrt(delta / 2M) + (1/9) (delta / 2M)] - delta   for delta < 2M
+        tau = M                                                                          for delta >= 2M
+
+    ``higher_order=True`` returns that estimate. The default keeps only the leading 1 in the brackets,
+    sqrt(2 delta M) - delta: the form usually quoted, fine for delta much smaller than M. The dropped
+    (1/3) term is exactly delta / 3 (sqrt(2 delta M) sqrt(delta / 2M) = delta), so the higher-order
+    interval is longer by about delta / 3.
+    """
+    first = (2 * ckpt_cost * mtbf) ** 0.5 - ckpt_cost
+    if not higher_order:
+        return first
+    ratio = np.asarray(ckpt_cost / (2 * np.asarray(mtbf, float)), float)
+    tau = (2 * ckpt_cost * mtbf) ** 0.5 * (1 + np.sqrt(ratio) / 3 + ratio / 9) - ckpt_cost
+    tau = np.where(ratio < 1, tau, np.broadcast_to(mtbf, np.shape(tau)))
+    return float(tau) if tau.ndim == 0 else tau
 
 
 def goodput(interval, ckpt_cost, mtbf, restart_cost):

@@ -1,4 +1,4 @@
-# Wrong answer: always splits with Chinchilla's own fit, whatever fit the scenario gives
+# Wrong answer: always splits with Chinchilla's own (unrounded Approach 3) fit, whatever fit the scenario gives
 # targets: test_plan
 # %% cell: plan
 def plan_training(scenario):
@@ -12,7 +12,7 @@ def plan_training(scenario):
 
     n_gpus = max(range(1, s["max_gpus"] + 1), key=lambda g: delivered(g)[0])
     flops, hours = delivered(n_gpus)
-    n_params = _n_opt(flops, facts.CHINCHILLA_FIT)
+    n_params = _n_opt(flops, facts.CHINCHILLA_FIT_UNROUNDED)
     return {"n_params": n_params, "n_tokens": flops / (6 * n_params), "n_gpus": n_gpus, "days": hours / 24}
 
 def _n_opt(flops, fit):  # the closed form along the IsoFLOP curve C = 6ND
