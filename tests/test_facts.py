@@ -14,15 +14,26 @@ def test_gpt3_compute_follows_from_6ND():
     assert facts.PF_DAY_FLOPS == 8.64e19
 
 
-def test_table_2_1_heads_times_head_width_is_d_model_except_two_rows_as_printed():
-    # Table 2.1 prints XL with 24 heads of 128 (3072, not 2048) and 13B with d_model 5140 (40 x 128 = 5120);
-    # facts keeps the table as printed, and the course counts parameters from d_model.
+def test_table_2_1_heads_times_head_width_is_d_model_except_xl_and_the_printed_13b():
+    # Table 2.1 prints XL with 24 heads of 128 (3072, not 2048; kept as printed, d_model 2048 is the column that
+    # fits) and 13B with d_model 5140 (40 x 128 = 5120). For 13B facts uses 5120, the width that reproduces
+    # Table D.1's 12,850M parameters, and keeps the printed 5140 as d_model_printed (Brown et al. 2020).
     for s in facts.GPT3_SIZES:
-        if s.name in ("XL", "13B"):
-            assert s.n_heads * s.d_head != s.d_model
+        if s.name == "XL":
+            assert (s.n_heads, s.d_head, s.d_model) == (24, 128, 2048)
         else:
             assert s.n_heads * s.d_head == s.d_model, s.name
+        assert s.d_model_printed is None or s.name == "13B", s.name
+    gpt3_13b = next(s for s in facts.GPT3_SIZES if s.name == "13B")
+    assert (gpt3_13b.n_layer, gpt3_13b.d_model, gpt3_13b.d_model_printed, gpt3_13b.n_heads, gpt3_13b.d_head) == (40, 5120, 5140, 40, 128)
     assert [s.params for s in facts.GPT3_SIZES] == sorted(s.params for s in facts.GPT3_SIZES)
+
+
+def test_gpt3_13b_table_d1_params_and_compute_follow_from_6ND():
+    # Brown et al. 2020, App. D, Table D.1: GPT-3 13B has 12,850M parameters and took 2.31e22 FLOPs on 300B tokens.
+    assert facts.GPT3_13B_PARAMS_EXACT == 12_850e6
+    assert math.isclose(6 * facts.GPT3_13B_PARAMS_EXACT * facts.GPT3_TOKENS, facts.GPT3_13B_TRAIN_FLOPS, rel_tol=0.005)
+    assert "Table D.1" in facts.SOURCES["GPT3_13B"] and "5140" in facts.SOURCES["GPT3_13B"]
 
 
 def test_llama3_cluster_mtbf_is_about_three_hours():
@@ -120,3 +131,27 @@ def test_gpt3_v100_time_patterson_2021():
     assert implied == pytest.approx(0.196, abs=0.002)
     assert implied < facts.PUBLISHED_MFU["GPT-3"]
     assert "Patterson" in facts.SOURCES["PATTERSON"]
+
+
+def test_chinchilla_approach3_allocation_at_gophers_budget_needs_the_unrounded_fit():
+    """Hoffmann et al. 2022, Figure 4: Approach 3 puts the optimal model at Gopher's 5.76e23 FLOPs at 40B parameters.
+    The fit before rounding (E 1.6934, alpha 0.3392, beta 0.2849, as Besiroglu et al. 2024 quote it) gives that within
+    2%; the exponents as printed (0.34, 0.28) give ~32B, a fifth less: the rounding lesson of lecture 04."""
+    from minirepro import scaling
+
+    assert facts.GOPHER_TRAIN_FLOPS == 5.76e23 and facts.CHINCHILLA_APPROACH3_N_AT_GOPHER == 40e9
+    assert "Figure 4" in facts.SOURCES["CHINCHILLA_APPROACH3_N_AT_GOPHER"]
+    n_unrounded, d_unrounded = (float(x) for x in scaling.compute_optimal(facts.CHINCHILLA_FIT_UNROUNDED, facts.GOPHER_TRAIN_FLOPS))
+    assert n_unrounded == pytest.approx(facts.CHINCHILLA_APPROACH3_N_AT_GOPHER, rel=0.02)
+    assert 6 * n_unrounded * d_unrounded == pytest.approx(facts.GOPHER_TRAIN_FLOPS)
+    n_rounded, _ = (float(x) for x in scaling.compute_optimal(facts.CHINCHILLA_FIT, facts.GOPHER_TRAIN_FLOPS))
+    assert n_rounded == pytest.approx(32e9, rel=0.02)
+    assert n_rounded / n_unrounded == pytest.approx(0.80, abs=0.01)  # two-digit rounding: a 20% smaller model
+    # the two fits differ only in E, alpha and beta; A and B are the paper's for both
+    assert {k: facts.CHINCHILLA_FIT_UNROUNDED[k] for k in ("A", "B")} == {k: facts.CHINCHILLA_FIT[k] for k in ("A", "B")}
+    for k in ("E", "alpha", "beta"):
+        assert round(facts.CHINCHILLA_FIT_UNROUNDED[k], 2) == facts.CHINCHILLA_FIT[k], k
+    # Table 2 of the paper lists Approach 3's allocation exponent a = 0.46: the unrounded fit rounds to it, the printed one not
+    a_unrounded, _ = scaling.allocation_exponents(facts.CHINCHILLA_FIT_UNROUNDED["alpha"], facts.CHINCHILLA_FIT_UNROUNDED["beta"])
+    a_rounded, _ = scaling.allocation_exponents(facts.CHINCHILLA_FIT["alpha"], facts.CHINCHILLA_FIT["beta"])
+    assert round(a_unrounded, 2) == 0.46 and round(a_rounded, 2) == 0.45

@@ -263,3 +263,14 @@ def test_isoflop_parabola_and_power_law():
     assert scaling.isoflop_parabola(x, -(x - 14.2) ** 2)[1] is None
     p, k = scaling.power_law([1e18, 1e20], [3e8, 3e9])
     assert math.isclose(p, 0.5, rel_tol=1e-9) and math.isclose(k * 1e18**0.5, 3e8, rel_tol=1e-9)
+
+
+def test_compute_optimal_reproduces_chinchillas_approach3_only_unrounded():
+    # Hoffmann et al. 2022, Figure 4: 40B parameters at Gopher's 5.76e23 FLOPs (facts.CHINCHILLA_APPROACH3_N_AT_GOPHER).
+    from minirepro import facts
+
+    c = facts.GOPHER_TRAIN_FLOPS
+    n_unrounded = float(scaling.compute_optimal(facts.CHINCHILLA_FIT_UNROUNDED, c)[0])
+    n_rounded = float(scaling.compute_optimal(facts.CHINCHILLA_FIT, c)[0])
+    assert abs(n_unrounded / facts.CHINCHILLA_APPROACH3_N_AT_GOPHER - 1) < 0.02
+    assert abs(n_rounded / 32e9 - 1) < 0.02  # the exponents as printed: a fifth smaller

@@ -24,10 +24,14 @@ class GPT3Size:
     d_head: int
     batch_tokens: float
     lr: float
+    d_model_printed: int | None = None  # Table 2.1's d_model where it is not the one used (13B only)
 
 
 #: Table 2.1. All sizes: 300B training tokens, n_ctx = 2048, d_ff = 4 * d_model, vocabulary 50257.
-#: The 13B row's d_model is 5140 as printed (40 heads x 128 would be 5120).
+#: The 13B row prints d_model = 5140, but its 40 heads x 128 = 5120, and 5120 is the width that reproduces
+#: Table D.1's 12,850M parameters (12L d^2 + embeddings: 5120 gives +0.03%, 5140 gives +0.8%). So d_model is
+#: 5120 here and ``d_model_printed`` keeps the printed 5140 (``budget.param_count`` refuses 5140 with 40 x 128).
+#: XL prints 24 heads x 128 = 3072 with d_model 2048; its d_model is the column that fits, so it stays as printed.
 GPT3_SIZES = (
     GPT3Size("Small", 125e6, 12, 768, 12, 64, 0.5e6, 6.0e-4),
     GPT3Size("Medium", 350e6, 24, 1024, 16, 64, 0.5e6, 3.0e-4),
@@ -35,7 +39,7 @@ GPT3_SIZES = (
     GPT3Size("XL", 1.3e9, 24, 2048, 24, 128, 1e6, 2.0e-4),
     GPT3Size("2.7B", 2.7e9, 32, 2560, 32, 80, 1e6, 1.6e-4),
     GPT3Size("6.7B", 6.7e9, 32, 4096, 32, 128, 2e6, 1.2e-4),
-    GPT3Size("13B", 13.0e9, 40, 5140, 40, 128, 2e6, 1.0e-4),
+    GPT3Size("13B", 13.0e9, 40, 5120, 40, 128, 2e6, 1.0e-4, d_model_printed=5140),
     GPT3Size("175B", 175.0e9, 96, 12288, 96, 128, 3.2e6, 0.6e-4),
 )
 GPT3_N_CTX = 2048
@@ -46,6 +50,9 @@ GPT3_175B_PARAMS_EXACT = 174_600e6
 GPT3_175B_TRAIN_FLOPS = 3.14e23
 GPT3_175B_PF_DAYS = 3.64e3
 PF_DAY_FLOPS = 1e15 * 24 * 3600  # = 8.64e19 FLOPs, as defined in App. D
+#: App. D, Table D.1: GPT-3 13B's exact parameter count and training compute (12,850M x 300B x 6 = 2.31e22).
+GPT3_13B_PARAMS_EXACT = 12_850e6
+GPT3_13B_TRAIN_FLOPS = 2.31e22
 
 # --------------------------------------------------------------------------------------------
 # Hardware: dense (no sparsity) peak throughput of the tensor cores, from NVIDIA's datasheets
@@ -88,10 +95,10 @@ class Model:
 
 MODELS = (
     Model("GPT-3", "OpenAI", "2020-05", 175e9, 300e9, False, "Brown et al. 2020, Table 2.1 and App. D"),
-    Model("Jurassic-1", "AI21 Labs", "2021-08", 178e9, 300e9, False, "Lieber et al. 2021, Jurassic-1 technical white paper (J1-Jumbo: 178B params, 300B tokens)"),
+    Model("Jurassic-1", "AI21 Labs", "2021-08", 178e9, 300e9, False, "Lieber et al. 2021, Jurassic-1 technical white paper (J1-Jumbo: 178B params, 300B tokens); the same in Hoffmann et al. 2022, Table 1"),
     Model("GPT-J", "EleutherAI", "2021-06", 6.05e9, 402e9, True, "Wang & Komatsuzaki 2021, GPT-J-6B model card (402B tokens)"),
     Model("Gopher", "DeepMind", "2021-12", 280e9, 300e9, False, "Rae et al. 2021: 300B training tokens (§3); architecture in Table 1"),
-    Model("MT-NLG", "MSFT/NVIDIA", "2022-01", 530e9, 270e9, False, "Smith et al. 2022, Megatron-Turing NLG 530B (arXiv 2201.11990): 530B params, 270B tokens"),
+    Model("MT-NLG", "MSFT/NVIDIA", "2022-01", 530e9, 270e9, False, "Smith et al. 2022, Megatron-Turing NLG 530B (arXiv 2201.11990): 530B params, 270B tokens; the same in Hoffmann et al. 2022, Table 1"),
     Model("Chinchilla", "DeepMind", "2022-03", 70e9, 1.4e12, False, "Hoffmann et al. 2022, Table 1 and §4.1"),
     Model("GPT-NeoX-20B", "EleutherAI", "2022-04", 20.6e9, 472e9, True, "Black et al. 2022, §3 (150k steps x 3.15M tokens)"),
     Model("PaLM", "Google", "2022-04", 540e9, 780e9, False, "Chowdhery et al. 2022, §3 (780B tokens)"),
@@ -117,6 +124,11 @@ CHINCHILLA_FIT_UNROUNDED = {"E": 1.6934, "A": 406.4, "B": 410.7, "alpha": 0.3392
 EPOCH_FIT = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
 CHINCHILLA_PARAMS = 70e9
 CHINCHILLA_TOKENS = 1.4e12
+#: Hoffmann et al. 2022: Gopher's training compute, the budget at which the paper projects each approach's optimum.
+GOPHER_TRAIN_FLOPS = 5.76e23
+#: Hoffmann et al. 2022, Figure 4 (Approach 3): "We project the optimal model size given the Gopher budget to be 40B
+#: parameters". CHINCHILLA_FIT_UNROUNDED reproduces it (40.3B); the rounded CHINCHILLA_FIT gives 32.2B.
+CHINCHILLA_APPROACH3_N_AT_GOPHER = 40e9
 
 # --------------------------------------------------------------------------------------------
 # Failures at scale
@@ -148,11 +160,14 @@ GPT3_PATTERSON_DAYS = 14.8
 SOURCES = {
     "GPT3_SIZES": "Brown et al. 2020, Table 2.1",
     "GPT3_175B_TRAIN_FLOPS": "Brown et al. 2020, App. D, Table D.1",
+    "GPT3_13B": "Brown et al. 2020, App. D, Table D.1 (13B: 12,850M params, 2.31e22 FLOPs); Table 2.1 prints d_model 5140",
     "GPUS": "NVIDIA datasheets (V100, T4, A100, L4, H100); dense tensor-core peaks",
     "MODELS": "each model's paper or model card, as named in Model.source",
     "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3; App. D.2, Eq. 10), rounded as printed",
     "CHINCHILLA_FIT_UNROUNDED": "Hoffmann et al. 2022's Approach 3 before rounding, as quoted by Besiroglu et al. 2024",
     "EPOCH_FIT": "Besiroglu et al. 2024",
+    "GOPHER_TRAIN_FLOPS": "Hoffmann et al. 2022, §3 (Gopher's budget, 5.76e23 FLOPs, in the projections of Figures 1-4)",
+    "CHINCHILLA_APPROACH3_N_AT_GOPHER": "Hoffmann et al. 2022, Figure 4 caption: Approach 3's optimal model at Gopher's budget is 40B parameters",
     "PATTERSON": "Patterson et al. 2021, Carbon Emissions and Large Neural Network Training (arXiv:2104.10350), GPT-3: 10,000 V100s, 14.8 days",
     "LLAMA3": "Dubey et al. 2024, §3.3.4 (\"16K GPUs\"; 54-day snapshot) and Table 5 (interruption counts)",
     "OPT_175B_HARDWARE": "Zhang et al. 2022, §2.4: 992 80GB A100 GPUs, fp16 with dynamic loss scaling",

@@ -427,7 +427,10 @@ def allocation_exponents(alpha: float, beta: float) -> tuple[float, float]:
 def compute_optimal(fit: dict, c):
     """``(N_opt, D_opt)``: the split of ``c`` FLOPs (C = 6ND) that minimises ``law_loss(fit, N, D)``.
 
-    The closed form of Hoffmann et al. 2022, §3.3, Eq. (4).
+    The closed form of Hoffmann et al. 2022, §3.3, Eq. (4). For Chinchilla's own allocation pass
+    ``facts.CHINCHILLA_FIT_UNROUNDED``: at Gopher's 5.76e23 FLOPs it gives the paper's 40B parameters (Figure 4),
+    while the exponents as printed (``facts.CHINCHILLA_FIT``: alpha 0.34, beta 0.28) give 32B; the allocation
+    depends on alpha and beta through powers of order 1 / (alpha + beta), so their third digit matters.
     """
     a, b = allocation_exponents(fit["alpha"], fit["beta"])
     g = (fit["alpha"] * fit["A"] / (fit["beta"] * fit["B"])) ** (1 / (fit["alpha"] + fit["beta"]))
