@@ -23,3 +23,17 @@ def test_dedup_benchmark_runs_the_lab_reference_solution_and_datasketch():
     sets = [ref["shingles"](t) for t in texts]
     labels, t_sign, t_total = bench.datasketch_dedup(sets, ref)
     assert list(labels) == [0, 0, 2] and 0 <= t_sign <= t_total
+
+
+def test_engine_benchmark_runs_both_loops_in_the_same_precision():
+    import torch
+
+    from minirepro.model import GPTConfig
+
+    bench = load("engine_speed")
+    cfg = GPTConfig(n_layer=1, n_head=1, d_model=16, n_ctx=16)
+    tokens = torch.randint(256, (2000,), generator=torch.Generator().manual_seed(0))
+    for precision in ("fp32", "fp16"):
+        assert bench.plain_loop(cfg, tokens, 2, 2, 1e-3, "cpu", precision) > 0
+        assert bench.engine(cfg, tokens, 2, 2, 1e-3, "cpu", 0, precision) > 0
+    assert bench.mfu_column("cpu", "fp32", 1e4, 1e6) is None  # a CPU has no datasheet peak: no MFU column

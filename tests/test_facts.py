@@ -57,6 +57,25 @@ def test_gpu_table():
         assert g.source.startswith("NVIDIA")
 
 
+def test_gpu_peaks_are_the_datasheets_dense_figures():
+    # NVIDIA datasheets: each peak is printed in its source, dense, or "with sparsity" at twice the dense figure
+    # (rounded down where half of it ends in .5); fp32 is the plain (non-tensor) figure. V100 and T4 lack bf16.
+    import re
+
+    for key, g in facts.GPUS.items():
+        printed = [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*\.?\d*", g.source)]
+        if g.peak_flops is not None:
+            tflops = g.peak_flops / 1e12
+            candidates = [c for p in printed for c in (p, p / 2, math.floor(p / 2))]
+            assert any(math.isclose(tflops, c, rel_tol=1e-3) for c in candidates), key
+        if g.fp32_flops is not None:
+            assert any(math.isclose(g.fp32_flops / 1e12, p, rel_tol=1e-3) for p in printed), key
+        assert g.bf16 == (key.split()[0] not in ("V100", "T4")), key
+    assert facts.GPUS["H100"].peak_flops == facts.GPUS["H200"].peak_flops == 989e12  # same SXM compute
+    assert facts.GPUS["H100 PCIe"].peak_flops == 756e12 and facts.GPUS["L40S"].peak_flops == 362e12
+    assert facts.GPUS["A10G"].peak_flops is None  # no NVIDIA datasheet: unknown rather than the A10's figure
+
+
 def _model(name):
     return next(m for m in facts.MODELS if m.name == name)
 

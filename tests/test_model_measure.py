@@ -62,3 +62,12 @@ def test_measure_training_throughput_reports_consistent_numbers():
     with pytest.raises(ValueError):
         measure_training_throughput(cfg, steps=0)
     assert measure_matmul_flops(n=64, repeats=2) > 0
+
+
+@pytest.mark.parametrize("precision", ["auto", "bf16", "fp16"])
+def test_measure_runs_in_the_engines_precisions_and_has_no_mfu_on_a_cpu(precision):
+    cfg = GPTConfig(n_layer=1, n_head=2, d_model=32, n_ctx=16)
+    t = measure_training_throughput(cfg, batch_size=2, steps=1, warmup=1, precision=precision)
+    assert t.precision == ("fp32" if precision == "auto" else precision) and t.tokens_per_s > 0
+    assert t.peak_flops is None and t.mfu is None  # no datasheet peak for a CPU
+    assert t.mfu_text().startswith("unknown: cpu has no datasheet peak")

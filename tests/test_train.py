@@ -7,8 +7,10 @@ from conftest import learnable_tokens
 import torch
 
 from minirepro.model import GPT, GPTConfig
+from minirepro import train as engine
 from minirepro.train import (
-    SimulatedFailure, SpikePolicy, TrainConfig, batch_shape_at, lr_at, train, weights_hash,
+    SimulatedFailure, SpikePolicy, TrainConfig, batch_shape_at, fp16_autocast_works, loss_scale_backoff, lr_at, train,
+    weights_hash,
 )
 
 TINY = dict(n_layer=2, n_head=2, d_model=32, n_ctx=32)
@@ -50,6 +52,7 @@ def test_batch_and_sequence_warmup_ramp_to_the_configured_shape():
         (dict(spike_policy=SpikePolicy()), "checkpoint_every"),
         (dict(warmup_steps=100), "warmup_steps"),
         (dict(grad_clip=0), "grad_clip"),
+        (dict(loss_scale_init=0), "loss_scale_init"),
     ],
 )
 def test_bad_config_is_a_clear_error(kw, match):
@@ -128,7 +131,7 @@ def test_a_skip_shorter_than_the_rollback_is_widened_so_nothing_is_replayed():
 
 def test_without_a_policy_the_bad_batch_is_trained_on():
     run = train(_cfg(steps=40, bad_batches=(30,)), _tokens())
-    assert [e["kind"] for e in run.log.events] == ["bad_batch"]
+    assert [e["kind"] for e in run.log.events] == ["precision", "bad_batch"]
     losses = run.log.losses
     assert losses[30] > 2 * max(losses[25:30]), "random bytes should cost far more than the pattern"
 
@@ -177,3 +180,32 @@ def test_plot_marks_events():
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "spike detected" in labels and "bad batch injected" in labels and any("floor" in l for l in labels)
     assert "undone by rollback" in labels
+
+
+def test_auto_precision_on_a_cpu_is_todays_fp32_run_and_says_so(monkeypatch, capsys):
+    monkeypatch.delenv("MINIREPRO_PRECISION", raising=False)
+    monkeypatch.setattr(engine, "_ANNOUNCED", set())
+    auto = train(_cfg(steps=6), _tokens())
+    fp32 = train(_cfg(steps=6, precision="fp32"), _tokens())
+    assert TrainConfig().precision == "auto" and auto.precision == fp32.precision == "fp32"
+    assert weights_hash(auto.model) == weights_hash(fp32.model), "auto on a CPU must be the fp32 run, bit for bit"
+    event = auto.log.events[0]
+    assert (event["kind"], event["requested"], event["precision"]) == ("precision", "auto", "fp32")
+    assert "loss_scale" not in auto.log.history[0] and "mfu" not in auto.log.history[0]
+    train(_cfg(steps=2, warmup_steps=1), _tokens())
+    assert capsys.readouterr().out.count("precision 'auto' -> fp32") == 1, "printed once per process"
+
+
+@pytest.mark.skipif(not fp16_autocast_works("cpu"), reason="this torch has no fp16 autocast on the CPU")
+def test_a_loss_scale_started_too_high_backs_off_in_a_real_mini_run():
+    trace = loss_scale_backoff(GPTConfig(**TINY), _tokens(), steps=12, init_scale=2.0**24, growth_interval=3,
+                               batch_size=4)
+    assert len(trace.scales) == 12 and trace.scales[0] == 2.0**24
+    assert trace.skipped[0] == 0, "2^24 overflows fp16 on the first step"
+    for step in trace.skipped:  # each overflow skips the update and halves the scale
+        assert step == 11 or trace.scales[step + 1] == trace.scales[step] / 2
+    applied = [s for s in range(12) if s not in trace.skipped]
+    assert applied and max(trace.scales[applied[0]:]) < 2.0**24
+    assert "SKIPPED" in trace.table() and trace.run.precision == "fp16"
+    history = trace.run.log.history
+    assert [h["loss_scale"] for h in history[:-1]] == trace.scales[1:]

@@ -62,19 +62,50 @@ GPT3_13B_TRAIN_FLOPS = 2.31e22
 @dataclass(frozen=True)
 class GPU:
     name: str
-    peak_flops: float  # dense 16-bit tensor-core FLOP/s
+    peak_flops: float | None  # dense 16-bit tensor-core FLOP/s; None where NVIDIA publishes no figure
     dtype: str  # the 16-bit type that peak is for
     memory_gb: float
-    bf16: bool  # whether the GPU supports bfloat16 at all
+    bf16: bool  # whether the GPU supports bfloat16 natively (compute capability >= 8.0)
     source: str
+    fp32_flops: float | None = None  # plain fp32 (non-tensor) FLOP/s, what a PyTorch fp32 matmul runs at by default
 
 
+#: Keyed by the model as ``torch.cuda.get_device_name`` spells it, plus " PCIe" or " NVL" where that form factor
+#: has a different peak; ``minirepro.gpus`` maps a whole device name to a key. NVIDIA's datasheets print 16-bit
+#: tensor peaks "with sparsity" for Ampere and later; the dense peak is half of it (rounded down where it ends in .5).
 GPUS = {
-    "V100": GPU("V100 SXM2", 125e12, "fp16", 32, False, "NVIDIA Tesla V100 datasheet: 125 TFLOPS tensor (fp16)"),
-    "T4": GPU("T4", 65e12, "fp16", 16, False, "NVIDIA T4 datasheet: 65 TFLOPS mixed precision (fp16)"),
-    "A100": GPU("A100 SXM", 312e12, "bf16", 80, True, "NVIDIA A100 datasheet: 312 TFLOPS bf16/fp16 tensor, dense (624 with sparsity)"),
-    "L4": GPU("L4", 121e12, "bf16", 24, True, "NVIDIA L4 datasheet: 242 TFLOPS bf16 with sparsity, so 121 dense"),
-    "H100": GPU("H100 SXM", 989e12, "bf16", 80, True, "NVIDIA H100 datasheet: 1,979 TFLOPS bf16 with sparsity, so 989 dense"),
+    "V100": GPU("V100 SXM2", 125e12, "fp16", 32, False,
+        "NVIDIA Tesla V100 datasheet: 125 TFLOPS tensor (fp16), 15.7 TFLOPS fp32 (SXM2)", 15.7e12),
+    "V100 PCIe": GPU("V100 PCIe", 112e12, "fp16", 32, False,
+        "NVIDIA Tesla V100 datasheet: 112 TFLOPS tensor (fp16), 14 TFLOPS fp32 (PCIe)", 14e12),
+    "T4": GPU("T4", 65e12, "fp16", 16, False,
+        "NVIDIA T4 datasheet: 65 TFLOPS mixed precision (fp16), 8.1 TFLOPS fp32", 8.1e12),
+    "A100": GPU("A100 SXM", 312e12, "bf16", 80, True,
+        "NVIDIA A100 datasheet: 312 TFLOPS bf16/fp16 tensor, dense (624 with sparsity), 19.5 TFLOPS fp32; 40GB and 80GB alike", 19.5e12),
+    "A100 PCIe": GPU("A100 PCIe", 312e12, "bf16", 80, True,
+        "NVIDIA A100 datasheet: the PCIe card's peak equals the SXM4's, 312 TFLOPS bf16/fp16 tensor dense, 19.5 TFLOPS fp32", 19.5e12),
+    "A10": GPU("A10", 125e12, "bf16", 24, True,
+        "NVIDIA A10 datasheet: 250 TFLOPS bf16 tensor with sparsity, so 125 dense; 31.2 TFLOPS fp32", 31.2e12),
+    "A10G": GPU("A10G", None, "bf16", 24, True,
+        "NVIDIA publishes no A10G datasheet (an AWS-only A10 variant); third-party tensor peaks disagree, so none is given"),
+    "A40": GPU("A40", 149.7e12, "bf16", 48, True,
+        "NVIDIA A40 datasheet: 149.7 TFLOPS bf16 tensor dense (299.4 with sparsity), 37.4 TFLOPS fp32", 37.4e12),
+    "L4": GPU("L4", 121e12, "bf16", 24, True,
+        "NVIDIA L4 datasheet: 242 TFLOPS bf16 with sparsity, so 121 dense; 30.3 TFLOPS fp32", 30.3e12),
+    "L40": GPU("L40", 181e12, "bf16", 48, True,
+        "NVIDIA L40 datasheet: 181.05 TFLOPS bf16 tensor dense (362.1 with sparsity), 90.5 TFLOPS fp32", 90.5e12),
+    "L40S": GPU("L40S", 362e12, "bf16", 48, True,
+        "NVIDIA L40S datasheet: 362.05 TFLOPS bf16 tensor dense (733 with sparsity), 91.6 TFLOPS fp32", 91.6e12),
+    "H100": GPU("H100 SXM", 989e12, "bf16", 80, True,
+        "NVIDIA H100 datasheet: 1,979 TFLOPS bf16 with sparsity, so 989 dense (SXM); 67 TFLOPS fp32", 67e12),
+    "H100 PCIe": GPU("H100 PCIe", 756e12, "bf16", 80, True,
+        "NVIDIA H100 datasheet: 1,513 TFLOPS bf16 with sparsity, so 756 dense (PCIe); 51 TFLOPS fp32", 51e12),
+    "H100 NVL": GPU("H100 NVL", 835e12, "bf16", 94, True,
+        "NVIDIA H100 datasheet: 1,671 TFLOPS bf16 with sparsity, so 835 dense (NVL); 60 TFLOPS fp32", 60e12),
+    "H200": GPU("H200 SXM", 989e12, "bf16", 141, True,
+        "NVIDIA H200 datasheet: 1,979 TFLOPS bf16 with sparsity, so 989 dense (SXM); 67 TFLOPS fp32", 67e12),
+    "H200 NVL": GPU("H200 NVL", 835e12, "bf16", 141, True,
+        "NVIDIA H200 datasheet: 1,671 TFLOPS bf16 with sparsity, so 835 dense (NVL); 60 TFLOPS fp32", 60e12),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -161,7 +192,7 @@ SOURCES = {
     "GPT3_SIZES": "Brown et al. 2020, Table 2.1",
     "GPT3_175B_TRAIN_FLOPS": "Brown et al. 2020, App. D, Table D.1",
     "GPT3_13B": "Brown et al. 2020, App. D, Table D.1 (13B: 12,850M params, 2.31e22 FLOPs); Table 2.1 prints d_model 5140",
-    "GPUS": "NVIDIA datasheets (V100, T4, A100, L4, H100); dense tensor-core peaks",
+    "GPUS": "NVIDIA datasheets (V100, T4, A10, A40, A100, L4, L40, L40S, H100, H200); dense tensor-core peaks, and fp32",
     "MODELS": "each model's paper or model card, as named in Model.source",
     "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3; App. D.2, Eq. 10), rounded as printed",
     "CHINCHILLA_FIT_UNROUNDED": "Hoffmann et al. 2022's Approach 3 before rounding, as quoted by Besiroglu et al. 2024",

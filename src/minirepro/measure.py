@@ -8,11 +8,13 @@ attention's QK^T and AV products. Module 01's lab asks students to derive more t
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 
 import torch
 
+from .gpus import device_name, device_peak, format_mfu, resolve_precision
 from .model import GPT, GPTConfig
 
 
@@ -29,6 +31,20 @@ class Throughput:
     n_params: int  # parameters that multiply every token: non-embedding ones plus the (tied) output layer
     step_seconds: float
     device: str
+    precision: str = "fp32"
+    peak_flops: float | None = None  # the GPU's datasheet peak in that precision; None on a CPU or a GPU not in the table
+
+    @property
+    def mfu(self) -> float | None:
+        """Achieved over datasheet peak FLOP/s; None (unknown) where there is no datasheet peak."""
+        return None if self.peak_flops is None else self.achieved_flops / self.peak_flops
+
+    def mfu_text(self) -> str:
+        """``"12.3%"``; on a GPU the table does not hold, ``"unknown: <name> is not in the table"``."""
+        name = device_name(self.device)
+        if name is None and self.mfu is None:
+            return f"unknown: {self.device} has no datasheet peak (divide by measure_matmul_flops instead)"
+        return format_mfu(self.mfu, name, self.precision)
 
 
 def measure_training_throughput(
@@ -38,14 +54,21 @@ def measure_training_throughput(
     warmup: int = 2,
     device: str = "cpu",
     seed: int = 0,
+    precision: str = "fp32",
 ) -> Throughput:
     """Time ``steps`` forward+backward+AdamW steps of a tiny GPT on random tokens.
 
-    The first ``warmup`` steps are not timed (allocation, kernel selection). Returns tokens/s and
-    the FLOP/s they imply; divide by the device's peak for MFU.
+    The first ``warmup`` steps are not timed (allocation, kernel selection). Returns tokens/s, the
+    FLOP/s they imply and, on a GPU in ``facts.GPUS``, MFU against its datasheet peak (``Throughput.mfu``;
+    None where the GPU is not in the table). ``precision`` as the engine's ("auto": bf16 or fp16 on a GPU,
+    fp32 on a CPU); fp16 steps use a gradient scaler, as training would.
     """
     if steps < 1 or batch_size < 1 or warmup < 0:
         raise ValueError("steps and batch_size must be >= 1 and warmup >= 0")
+    precision, _ = resolve_precision(precision, device)
+    device_type = device.split(":")[0]
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision)
+    scaler = torch.amp.GradScaler(device_type, enabled=precision == "fp16")
     cfg = cfg or GPTConfig()
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
@@ -55,10 +78,12 @@ def measure_training_throughput(
     inputs, targets = x[:, :-1], x[:, 1:]
 
     def step():
-        _, loss = model(inputs, targets)
+        with torch.autocast(device_type, dtype=dtype) if dtype is not None else contextlib.nullcontext():
+            _, loss = model(inputs, targets)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
 
     def sync():
         if device.startswith("cuda"):
@@ -78,13 +103,13 @@ def measure_training_throughput(
     n = model.num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
     fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
     tps = batch_size * cfg.n_ctx / seconds
-    return Throughput(tps, fpt, tps * fpt, n, seconds, device)
+    return Throughput(tps, fpt, tps * fpt, n, seconds, device, precision, device_peak(device, precision))
 
 
 def measure_matmul_flops(n: int = 1024, repeats: int = 5, device: str = "cpu", dtype=torch.float32) -> float:
     """FLOP/s of a large square matmul: an *achievable* peak for a machine with no published one (a CPU).
 
-    A GPU's MFU is quoted against its datasheet peak (``facts.GPUS``); a CPU has no comparable
+    A GPU's MFU is quoted against its datasheet peak (``minirepro.gpus.gpu_peak``); a CPU has no comparable
     figure, so the course divides by this measurement instead and says so.
     """
     a = torch.randn(n, n, device=device, dtype=dtype)

@@ -12,6 +12,8 @@ What it does, step by step (GPT-3 App. B and PaLM §5 for the recipe):
   sequence-length warmup;
 - AdamW with decoupled weight decay on matrices only; global-norm gradient clipping;
 - precision ``fp32``, ``fp16`` (autocast with dynamic loss scaling) or ``bf16`` (autocast), CPU or CUDA;
+  ``auto`` (the default) picks bf16 on a GPU that has it, fp16 on one that does not (Colab's T4, a V100) and
+  fp32 on a CPU, logs the choice as a ``precision`` event and prints it once (``minirepro.gpus.resolve_precision``);
 - per-step metrics: loss, gradient norm, learning rate, loss scale, tokens/s; every ``probe_every``
   steps also the largest attention logit, the output log Z, the relative update size and MFU on a GPU;
 - full-state checkpoints (model, optimizer, scaler, step, data offset, RNG, log) and bit-exact resume;
@@ -30,9 +32,10 @@ import torch
 
 from .config import resolve_device
 from .data import get_batch
+from .gpus import device_name, device_peak, format_mfu, resolve_precision
 from .model import GPT, GPTConfig
 
-PRECISIONS = ("fp32", "fp16", "bf16")
+PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 
 
 class SimulatedFailure(RuntimeError):
@@ -81,8 +84,10 @@ class TrainConfig:
     betas: tuple[float, float] = (0.9, 0.95)
     eps: float = 1e-8
     grad_clip: float | None = 1.0
-    precision: str = "fp32"
+    precision: str = "auto"  # bf16 on a GPU with bf16, fp16 on one without (T4, V100), fp32 on a CPU
     device: str = "auto"
+    loss_scale_init: float = 2.0**16  # fp16 only: the dynamic loss scale's start (PyTorch's default)
+    loss_scale_growth_interval: int = 2000  # fp16 only: double the scale after this many steps without overflow
     seed: int = 0  # model initialisation
     data_seed: int = 0  # the batch at step i is get_batch(..., seed=data_seed, step=i + offset)
     eval_every: int = 0  # 0: never
@@ -122,6 +127,8 @@ class TrainConfig:
             raise ValueError(f"grad_clip must be > 0 or None; got {self.grad_clip}")
         if self.spike_policy is not None and self.checkpoint_every < 1:
             raise ValueError("a spike_policy needs checkpoint_every >= 1: rollback restores a checkpoint")
+        if not self.loss_scale_init > 0 or self.loss_scale_growth_interval < 1:
+            raise ValueError("loss_scale_init must be > 0 and loss_scale_growth_interval >= 1")
 
 
 def lr_at(cfg: TrainConfig, step: int) -> float:
@@ -145,18 +152,6 @@ def batch_shape_at(cfg: TrainConfig, step: int) -> tuple[int, int]:
     bs = _ramp(cfg.batch_warmup_start, cfg.batch_size, cfg.batch_warmup_steps, step)
     sl = _ramp(min(cfg.seq_warmup_start, cfg.seq_len), cfg.seq_len, cfg.seq_warmup_steps, step, multiple=8)
     return bs, sl
-
-
-def _peak_flops(device: str, precision: str) -> float | None:
-    if not device.startswith("cuda"):
-        return None
-    from .facts import GPUS
-
-    name = torch.cuda.get_device_name(torch.device(device))
-    for key, gpu in GPUS.items():
-        if key in name:
-            return gpu.peak_flops if precision != "fp32" else None
-    return None
 
 
 class RunLog:
@@ -228,6 +223,7 @@ class Run:
     data_offset: int
     optimizer: torch.optim.Optimizer = None
     scaler: torch.amp.GradScaler = None
+    precision: str | None = None  # what the run computed in (config.precision "auto" resolved on its device)
 
     @property
     def final_loss(self) -> float:
@@ -273,13 +269,17 @@ def _make_optimizer(model: GPT, cfg: TrainConfig):
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas, eps=cfg.eps)
 
 
-def _check_precision(precision: str, device: str) -> None:
-    if precision == "bf16" and device.startswith("cuda") and not torch.cuda.is_bf16_supported():
-        name = torch.cuda.get_device_name(torch.device(device))
-        raise ValueError(
-            f"precision='bf16' but this GPU ({name}) has no bfloat16 support (V100s and Colab's T4 don't): "
-            "use precision='fp16' (with dynamic loss scaling, what OPT used) or 'fp32'"
-        )
+_ANNOUNCED: set = set()  # (device, precision) choices already printed in this process
+
+
+def _announce(requested: str, precision: str, reason: str, device: str, peak: float | None) -> None:
+    """Print the precision "auto" picked, once per process and device; on a GPU, say whether MFU is known."""
+    name = device_name(device)
+    if requested != "auto" or (name or device, precision) in _ANNOUNCED:
+        return
+    _ANNOUNCED.add((name or device, precision))
+    mfu = "" if name is None else "; MFU " + ("against the datasheet peak" if peak else format_mfu(None, name, precision))
+    print(f"minirepro.train: precision 'auto' -> {precision} ({reason}){mfu}")
 
 
 def _bad_batch(cfg: TrainConfig, index: int, bs: int, sl: int, device: str):
@@ -306,7 +306,7 @@ def train(
     from .progress import tqdm
 
     device = resolve_device(cfg.device)
-    _check_precision(cfg.precision, device)
+    precision, reason = resolve_precision(cfg.precision, device)
     tokens = torch.as_tensor(tokens, dtype=torch.long)
     if tokens.dim() != 1 or tokens.numel() <= cfg.seq_len + 1:
         raise ValueError(f"tokens must be a 1-D tensor longer than seq_len + 1 = {cfg.seq_len + 1}; got shape {tuple(tokens.shape)}")
@@ -318,13 +318,16 @@ def train(
     torch.manual_seed(cfg.seed)
     model = GPT(cfg.model).to(device)
     optimizer = _make_optimizer(model, cfg)
-    scaler = torch.amp.GradScaler(device.split(":")[0], enabled=cfg.precision == "fp16")
-    run = Run(cfg, model, RunLog(), 0, 0, optimizer, scaler)
+    scaler = torch.amp.GradScaler(device.split(":")[0], init_scale=cfg.loss_scale_init,
+                                  growth_interval=cfg.loss_scale_growth_interval, enabled=precision == "fp16")
+    run = Run(cfg, model, RunLog(), 0, 0, optimizer, scaler, precision)
     if resume_from is not None:
         state = resume_from if isinstance(resume_from, dict) else torch.load(resume_from, weights_only=False)
         _restore(run, state)
-    autocast_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(cfg.precision)
-    peak = _peak_flops(device, cfg.precision)
+    autocast_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision)
+    peak = device_peak(device, precision)  # None off CUDA, and on a GPU the table does not hold (MFU unknown)
+    _announce(cfg.precision, precision, reason, device, peak)
+    run.log.event(run.step, "precision", requested=cfg.precision, precision=precision, reason=reason)
     policy = cfg.spike_policy
     min_step = (policy.min_step if policy.min_step is not None else cfg.warmup_steps) if policy else 0
     memory: list[dict] = []  # in-memory checkpoints for rollback
@@ -384,14 +387,17 @@ def train(
             grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         else:
             grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters() if p.grad is not None]))
-        scaler.step(optimizer)
-        scaler.update()
+        scale_before = scaler.get_scale() if precision == "fp16" else None
+        scaler.step(optimizer)  # fp16: skipped when a gradient is inf/NaN ...
+        scaler.update()  # ... and then the scale is halved
 
         loss_value = loss.item()
         record = {"step": step, "loss": loss_value, "grad_norm": float(grad_norm), "lr": lr,
                   "batch_size": bs, "seq_len": sl, "time": time.perf_counter() - t_start}
-        if cfg.precision == "fp16":
-            record["loss_scale"] = scaler.get_scale()
+        if precision == "fp16":
+            record["loss_scale"] = scaler.get_scale()  # the scale after this step's update
+            if record["loss_scale"] < scale_before:
+                run.log.event(step, "loss_scale_backoff", scale_before=scale_before, scale_after=record["loss_scale"])
         tokens_since += bs * sl
         if probe:
             record.update(stats)
@@ -405,6 +411,8 @@ def train(
 
                 n = model.num_params(non_embedding=True) + cfg.model.vocab_size * cfg.model.d_model
                 record["mfu"] = record["tokens_per_s"] * flops_per_token(n, cfg.model.n_layer, sl, cfg.model.d_model) / peak
+            elif device.startswith("cuda"):
+                record["mfu"] = None  # a GPU the table does not hold: unknown, not a guess
             t_last, tokens_since = now, 0
         if cfg.eval_every and val_tokens is not None and (step % cfg.eval_every == 0 or step == cfg.steps - 1):
             record["val_loss"] = evaluate()
@@ -457,3 +465,64 @@ def _restore(run: Run, state: dict, keep_log: bool = False) -> None:
         torch.cuda.set_rng_state_all(state["rng_cuda"])
     if not keep_log:
         run.log = RunLog(copy.deepcopy(state["log"]["history"]), copy.deepcopy(state["log"]["events"]))
+
+
+def fp16_autocast_works(device: str) -> bool:
+    """Whether fp16 autocast and a gradient scaler run on ``device`` with the installed torch (CPU: torch >= 2.3)."""
+    device_type = str(device).split(":")[0]
+    try:
+        scaler = torch.amp.GradScaler(device_type)
+        w = torch.ones(4, 4, device=device, requires_grad=True)
+        with torch.autocast(device_type, dtype=torch.float16):
+            out = w @ w
+        scaler.scale(out.float().sum()).backward()
+        return out.dtype == torch.float16 and scaler.is_enabled()
+    except (RuntimeError, ValueError, TypeError):
+        return False
+
+
+@dataclass
+class LossScaleTrace:
+    """What dynamic loss scaling did in an fp16 mini-run: the scale each step used, and the steps it skipped."""
+
+    scales: list[float]  # the loss scale in effect at each step
+    skipped: list[int]  # steps whose gradients overflowed: update skipped, scale halved
+    run: Run
+
+    def table(self, every: int = 1) -> str:
+        """One line per step (or every ``every`` steps, plus every skipped one): the scale, log2, skipped or not."""
+        lines = [f"{'step':>5} {'loss scale':>14} {'log2':>6}  update"]
+        for step, scale in enumerate(self.scales):
+            if step % every == 0 or step in self.skipped:
+                status = "SKIPPED: inf/NaN gradient, scale halved" if step in self.skipped else "applied"
+                lines.append(f"{step:>5} {scale:>14,.0f} {math.log2(scale):>6.1f}  {status}")
+        return "\n".join(lines)
+
+
+def loss_scale_backoff(
+    model: GPTConfig,
+    tokens: torch.Tensor,
+    steps: int = 30,
+    init_scale: float = 2.0**24,
+    growth_interval: int = 10,
+    device: str = "auto",
+    **config,
+) -> LossScaleTrace:
+    """Train the tiny GPT ``steps`` steps in fp16 with a loss scale started far too high, and trace the back-off.
+
+    At ``init_scale`` (2^24 by default, 256 x PyTorch's 2^16) the scaled gradients overflow fp16's 65504:
+    each such step is skipped and the scale halved, until the gradients fit; every ``growth_interval`` good
+    steps the scale doubles and probes upwards again (Micikevicius et al. 2018). The engine's own fp16 path
+    does the work (``precision="fp16"``); ``config`` passes any other ``TrainConfig`` field (seed, lr, ...).
+    Runs on a GPU, and on a CPU where the installed torch has fp16 autocast (``fp16_autocast_works``).
+    """
+    device = resolve_device(device)
+    if not fp16_autocast_works(device):
+        raise RuntimeError(f"fp16 autocast with a gradient scaler does not run on {device} with torch {torch.__version__}")
+    defaults = dict(batch_size=8, lr=3e-3, warmup_steps=min(5, steps), probe_every=0, progress=False)
+    cfg = TrainConfig(model=model, steps=steps, precision="fp16", device=device, loss_scale_init=init_scale,
+                      loss_scale_growth_interval=growth_interval, **{**defaults, **config})
+    run = train(cfg, tokens)
+    after = [h["loss_scale"] for h in run.log.history]
+    skipped = [e["step"] for e in run.log.events if e["kind"] == "loss_scale_backoff"]
+    return LossScaleTrace([init_scale] + after[:-1], skipped, run)
