@@ -8,11 +8,19 @@
 6. instructor    the README's instructor commands end to end on a scratch course (ci/instructor_flow.py)
 7. browser       the student's path in JupyterLab in headless Chromium: Assignment List, fetch, answer, test,
                  Validate, a lecture's plot; screenshots in build/browser/ (ci/browser_check.py)
+8. colab         the Colab install: the library as a wheel, non-editable, in a fresh venv that already holds torch
+                 (pip must not replace torch or numpy); a lecture and lab 01 copied alone into an empty folder run
+                 under that venv's kernel; logs in build/colab/ (ci/colab_check.py)
+9. dryrun        every FULL configuration (minirepro.sizes) built and stepped on the CPU in bf16 and fp16 autocast;
+                 params, tokens, FLOPs, memory and projected T4/L4/A100 time in build/dry_run.md (ci/dry_run.py);
+                 chained after pytest, under two minutes
 
 Every step runs even when an earlier one fails, so one CI run shows every problem.
 
-CI has two cores. pytest, and the chain hygiene -> drift -> instructor -> browser, mostly keep one core busy
-each, so they run side by side; notebooks and grading use both cores by themselves and run alone. A step's output
+CI has two cores. The chain pytest -> dryrun, and the chain hygiene -> drift -> instructor -> browser -> colab,
+mostly keep one core busy each, so they run side by side; notebooks and grading use both cores by themselves and
+run alone. colab mostly computes (60 to 90 % of a core; not I/O-bound, so not a third chain): it ends the second
+chain, which without it is the shorter (about 4.5 minutes against 5 for pytest -> dryrun). A step's output
 goes to build/checks/<step>.log and is printed whole when its group ends, in the order above.
 """
 
@@ -36,11 +44,13 @@ STEPS = [
     ("grading", [PY, "ci/grade.py"]),
     ("instructor", [PY, "ci/instructor_flow.py"]),
     ("browser", [PY, "ci/browser_check.py"]),
+    ("colab", [PY, "ci/colab_check.py"]),
+    ("dryrun", [PY, "ci/dry_run.py"]),
 ]
 
 
 #: Groups run one after the other; within a group, each chain (steps run in order) runs beside the others.
-GROUPS = [[["pytest"], ["hygiene", "drift", "instructor", "browser"]], [["notebooks"]], [["grading"]]]
+GROUPS = [[["pytest", "dryrun"], ["hygiene", "drift", "instructor", "browser", "colab"]], [["notebooks"]], [["grading"]]]
 
 
 def main(argv=None) -> int:
