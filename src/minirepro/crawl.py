@@ -35,7 +35,8 @@ import hashlib
 import random
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 from . import corpus
 from .corpus import _pick, shuffled, uniform_int
@@ -451,8 +452,76 @@ def _near_copy(rng, text: str, target: float, vocab: _Vocab) -> tuple:
 
 
 # ------------------------------------------------------------------------------------------------
-# The crawl
+# The crawl, in stages
+#
+# ``generate_crawl`` reads top-down: split the source documents into three streams, write the
+# benchmark and the reference corpus, write the unique pages, plant benchmark items into some of
+# them, copy some of them, shuffle everything into the crawl and give every page its ground truth.
+# All stages draw from one random stream, in this order: changing the order of the draws changes
+# every byte after it (and the checksums in ``datasets/toy_crawl.md``).
 # ------------------------------------------------------------------------------------------------
+
+_BENCH_GENRES = ("encyclopedia", "biography", "travel", "lab", "field_guide")  # genres with facts to ask about
+
+
+def generate_crawl(seed: int = 0, scale: str = "smoke") -> Crawl:
+    """The toy crawl for ``seed`` and ``scale`` (``"smoke"`` or ``"full"``): pages with ground truth,
+    the reference corpus and the benchmark (see the module docstring and ``datasets/toy_crawl.md``)."""
+    corpus._check_seed(seed)
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {tuple(SCALES)}; got {scale!r}")
+    cfg = SCALES[scale]
+    world = corpus.make_world(seed, scale)
+    rng = random.Random(4 * seed + 3)  # the one random stream every stage below draws from
+    docs = _split_documents(seed, scale, world, cfg)
+
+    # clean text first: the benchmark and the classifier's positives
+    benchmark = _benchmark(rng, world, docs.benchmark)
+    reference = _reference(rng, docs.reference, cfg["n_reference"])
+
+    # the crawl's unique pages, some with benchmark items pasted in (contamination)
+    vocab = _Vocab(docs.vocab_texts)
+    drafts = _write_unique_pages(rng, world, vocab, docs.crawl, cfg["n_unique"])
+    _plant_benchmark(rng, drafts, benchmark)
+
+    # every unique page once, then exact, mirror and near copies; shuffled into numbered pages
+    entries = _originals(drafts) + _copies(rng, world, vocab, drafts)
+    pages = _assemble(rng, drafts, entries, benchmark)
+    pages = _merge_identical_texts(pages)
+
+    # an item counts as planted only if some page still contains it whole (near copies edit words)
+    planted_now = {b for p in pages for b in p.planted}
+    benchmark = [BenchItem(b.id, b.passage, b.question, b.answer, b.id in planted_now) for b in benchmark]
+    return Crawl(seed, scale, pages, reference, benchmark)
+
+
+# --- Stage 1: the source documents -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """Documents of :mod:`minirepro.corpus`, split into disjoint streams so no crawl page shares a
+    document with the benchmark or the reference corpus."""
+
+    benchmark: list  # documents for benchmark passages (two per item)
+    reference: Iterator  # documents for the reference corpus, consumed as needed
+    crawl: Iterator  # documents for the crawl's good and templated pages, consumed as needed
+    vocab_texts: list  # texts whose words feed word salad and near-duplicate edits
+
+
+def _split_documents(seed: int, scale: str, world, cfg: dict) -> _Documents:
+    n_bench = cfg["n_benchmark"] * 6  # enough that 2 per item have one of _BENCH_GENRES
+    n_ref = cfg["n_reference"] * 12
+    n_docs = cfg["n_unique"] * 14 + n_ref + n_bench
+    docs = corpus.generate_corpus(seed + 1_000_003, scale, world=world, n_docs=n_docs)
+    bench = [d for d in docs[:n_bench] if d.genre in _BENCH_GENRES][:2 * cfg["n_benchmark"]]
+    return _Documents(benchmark=bench,
+                      reference=iter(docs[n_bench:n_bench + n_ref]),
+                      crawl=iter(docs[n_bench + n_ref:]),
+                      vocab_texts=[d.text for d in docs[-2000:]])
+
+
+# --- Stage 2: benchmark and reference corpus ----------------------------------------------------------
 
 
 def _sentences(doc) -> list:
@@ -477,161 +546,216 @@ def _benchmark(rng, world, docs) -> list:
     return items
 
 
-def generate_crawl(seed: int = 0, scale: str = "smoke") -> Crawl:
-    """The toy crawl for ``seed`` and ``scale`` (``"smoke"`` or ``"full"``): pages with ground truth,
-    the reference corpus and the benchmark (see the module docstring and ``datasets/toy_crawl.md``)."""
-    corpus._check_seed(seed)
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {tuple(SCALES)}; got {scale!r}")
-    cfg = SCALES[scale]
-    world = corpus.make_world(seed, scale)
-    rng = random.Random(4 * seed + 3)
-    n_docs = cfg["n_unique"] * 14 + cfg["n_reference"] * 12 + cfg["n_benchmark"] * 6
-    docs = corpus.generate_corpus(seed + 1_000_003, scale, world=world, n_docs=n_docs)
-    # three disjoint streams of documents: benchmark passages, the reference corpus, the crawl
-    nb = cfg["n_benchmark"] * 6
-    bench_docs = [d for d in docs[:nb] if d.genre in ("encyclopedia", "biography", "travel", "lab",
-                                                       "field_guide")][:2 * cfg["n_benchmark"]]
-    ref_iter = iter(docs[nb: nb + cfg["n_reference"] * 12])
-    crawl_iter = iter(docs[nb + cfg["n_reference"] * 12:])
-
-    benchmark = _benchmark(rng, world, bench_docs)
+def _reference(rng, docs_iter, n: int) -> list:
+    """Up to ``n`` texts of clean prose, each a run of whole documents (fewer if the stream runs out)."""
     reference = []
-    for _ in range(cfg["n_reference"]):
+    for _ in range(n):
         try:
-            reference.append(_good_body(rng, ref_iter, 80 + uniform_int(rng, 320))[0])
+            reference.append(_good_body(rng, docs_iter, 80 + uniform_int(rng, 320))[0])
         except StopIteration:
             break
+    return reference
 
-    vocab_texts = [d.text for d in docs[-2000:]]
-    vocab = _Vocab(vocab_texts)
 
-    # unique pages: (text, quality, site, family)
-    n = cfg["n_unique"]
+# --- Stage 3: the unique pages ------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A unique page before it is copied and numbered (mutable: planting edits its text)."""
+
+    text: str
+    quality: str  # "good" or one of JUNK_KINDS
+    site: str
+    family: int | None = None  # templated pages: the number of their family (1, 2, ...)
+    planted: list = field(default_factory=list)  # ids of benchmark items pasted into it
+
+
+@dataclass
+class _Family:
+    """A templated family being laid out: its pages go to consecutive "templated" slots."""
+
+    number: int
+    site: str  # all its pages are on its first page's site
+    pending: list  # its pages not yet given a slot
+
+
+def _page_kinds(rng, n: int) -> list:
+    """The quality of each of ``n`` unique pages: JUNK_SHARES of each junk kind, the rest good, shuffled."""
     kinds = []
     for q, share in JUNK_SHARES.items():
         kinds += [q] * round(share * n)
     kinds += ["good"] * (n - len(kinds))
-    kinds = shuffled(rng, kinds)
-    unique = []  # dicts
-    n_families = 0
-    for q in kinds:
-        site = _site(rng, world)
+    return shuffled(rng, kinds)
+
+
+def _write_unique_pages(rng, world, vocab, docs_iter, n: int) -> list:
+    """``n`` drafts, one per slot of :func:`_page_kinds`. A templated family fills consecutive
+    templated slots until its pages run out or a page of another kind interrupts it."""
+    drafts, family, n_families = [], None, 0
+    for q in _page_kinds(rng, n):
+        site = _site(rng, world)  # drawn for every slot, even where a family's site is used instead
         if q == "good":
-            unique.append({"text": _good(rng, crawl_iter, site), "quality": q, "site": site, "family": None})
+            drafts.append(_Draft(_good(rng, docs_iter, site), q, site))
         elif q == "templated":
-            if unique and unique[-1]["quality"] == "templated" and unique[-1]["left"] > 0:
-                fam = unique[-1]
-                text = fam["pending"].pop()
-                unique.append({"text": text, "quality": q, "site": fam["site"], "family": fam["family"],
-                               "pending": fam["pending"], "left": fam["left"] - 1})
-                continue
-            size = 2 + uniform_int(rng, 9)
-            pending = _template_family(rng, world, crawl_iter, size)
-            n_families += 1
-            text = pending.pop()
-            unique.append({"text": text, "quality": q, "site": site, "family": n_families,
-                           "pending": pending, "left": size - 1})
+            if family is None or not family.pending:  # start a new family on this page's site
+                size = 2 + uniform_int(rng, 9)
+                n_families += 1
+                family = _Family(n_families, site, _template_family(rng, world, docs_iter, size))
+            drafts.append(_Draft(family.pending.pop(), q, family.site, family.number))
         else:
-            unique.append({"text": JUNK_WRITERS[q](rng, world, vocab, site), "quality": q, "site": site,
-                           "family": None})
+            drafts.append(_Draft(JUNK_WRITERS[q](rng, world, vocab, site), q, site))
+        if q != "templated":
+            family = None  # an interrupted family is not resumed: the next templated slot starts a new one
+    return drafts
 
-    # plant benchmark items: into good pages (a paragraph) or as quiz pages of their own
-    planted_ids = sorted(shuffled(rng, range(len(benchmark)))[:round(PLANTED_FRACTION * len(benchmark))])
-    good_idx = [i for i, u in enumerate(unique) if u["quality"] == "good"]
-    planted_in = {}
+
+def _good_ids(drafts) -> list:
+    return [i for i, d in enumerate(drafts) if d.quality == "good"]
+
+
+def _plant_benchmark(rng, drafts, benchmark) -> None:
+    """Paste PLANTED_FRACTION of the benchmark's items into random good pages, each as a paragraph
+    after the page's first one (a page may get several)."""
+    n_planted = round(PLANTED_FRACTION * len(benchmark))
+    planted_ids = sorted(shuffled(rng, range(len(benchmark)))[:n_planted])
+    good = _good_ids(drafts)
     for item_id in planted_ids:
-        item = benchmark[item_id]
-        i = good_idx[uniform_int(rng, len(good_idx))]
-        u = unique[i]
-        paras = u["text"].split("\n\n")
+        page = drafts[good[uniform_int(rng, len(good))]]
+        paras = page.text.split("\n\n")
         at = 1 + uniform_int(rng, max(1, len(paras) - 1))
-        paras.insert(at, item.text)
-        u["text"] = "\n\n".join(paras)
-        planted_in.setdefault(i, []).append(item_id)
-        benchmark[item_id] = BenchItem(item.id, item.passage, item.question, item.answer, True)
+        paras.insert(at, benchmark[item_id].text)
+        page.text = "\n\n".join(paras)
+        page.planted.append(item_id)
 
-    # duplicates of unique pages (mostly good ones, as popular articles are copied)
-    n_total = round(n / (1 - sum(DUP_SHARES.values())))
-    records = []  # (unique index, text, dup kind, jaccard, edits, site)
-    for i, u in enumerate(unique):
-        dup = "template" if u["quality"] == "templated" else "original"
-        records.append((i, u["text"], dup, 1.0, 0, u["site"]))
-    family_first = {}
-    for i, u in enumerate(unique):
-        if u["family"] is not None:
-            family_first.setdefault(u["family"], i)
-    copyable = [i for i, u in enumerate(unique) if u["quality"] != "short"]
+
+# --- Stage 4: originals and copies ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A page of the crawl before shuffling gives it its id: a unique page itself or a copy of one."""
+
+    source: int  # index of the draft it is, or copies
+    text: str
+    dup: str  # one of DUP_KINDS
+    site: str
+    jaccard: float = 1.0  # with the draft's text
+    edits: int = 0  # word edits of a near copy
+
+
+def _originals(drafts) -> list:
+    """Each draft once: "template" for a templated family's page, "original" for any other."""
+    return [_Entry(i, d.text, "template" if d.quality == "templated" else "original", d.site)
+            for i, d in enumerate(drafts)]
+
+
+def _copies(rng, world, vocab, drafts) -> list:
+    """Copies of random drafts, DUP_SHARES of the final crawl of each kind: mostly copies of good
+    pages (popular articles get copied), never of short ones."""
+    n_total = round(len(drafts) / (1 - sum(DUP_SHARES.values())))  # pages in the final crawl
+    good = _good_ids(drafts)
+    copyable = [i for i, d in enumerate(drafts) if d.quality != "short"]
+    copies = []
     for kind, share in DUP_SHARES.items():
         for _ in range(round(share * n_total)):
             i = copyable[uniform_int(rng, len(copyable))]
-            if unique[i]["quality"] != "good" and uniform_int(rng, 3):
-                i = _pick(rng, good_idx)  # two in three copies of junk are redrawn as good pages
-            u = unique[i]
-            if kind == "exact":
-                records.append((i, u["text"], "exact", 1.0, 0, u["site"]))
-            elif kind == "mirror":
-                mirror = "mirror." + u["site"] if uniform_int(rng, 2) else _site(rng, world)
-                text = _nav(rng, mirror) + "\n\n" + u["text"] + "\n\n" + _footer(rng, mirror)
-                records.append((i, text, "mirror", jaccard(shingle_set(u["text"]), shingle_set(text)), 0, mirror))
-            else:
-                lo, hi = NEAR_JACCARD
-                target = lo + (hi - lo) * rng.random()
-                text, edits, jac = _near_copy(rng, u["text"], target, vocab)
-                records.append((i, text, "near", jac, edits, u["site"]))
+            if drafts[i].quality != "good" and uniform_int(rng, 3):
+                i = _pick(rng, good)  # two in three copies of junk are redrawn as good pages
+            copies.append(_copy(rng, world, vocab, i, drafts[i], kind))
+    return copies
 
-    order = shuffled(rng, range(len(records)))
-    page_id_of_original, family_rep = {}, {}  # unique index -> page id; family -> its first page
-    for new_id, r in enumerate(order):
-        i, _, dup, _, _, _ = records[r]
-        if dup in ("original", "template"):
-            page_id_of_original[i] = new_id
-            if unique[i]["family"] is not None:
-                family_rep.setdefault(unique[i]["family"], (new_id, i))
+
+def _copy(rng, world, vocab, i: int, draft: _Draft, kind: str) -> _Entry:
+    """One copy of ``draft`` (index ``i``) of the given kind: "exact", "mirror" or "near"."""
+    if kind == "exact":
+        return _Entry(i, draft.text, "exact", draft.site)
+    if kind == "mirror":  # the same text inside another site's navigation and footer
+        mirror = "mirror." + draft.site if uniform_int(rng, 2) else _site(rng, world)
+        text = _nav(rng, mirror) + "\n\n" + draft.text + "\n\n" + _footer(rng, mirror)
+        return _Entry(i, text, "mirror", mirror, jaccard(shingle_set(draft.text), shingle_set(text)))
+    lo, hi = NEAR_JACCARD  # a near copy: word edits down to a random target Jaccard
+    target = lo + (hi - lo) * rng.random()
+    text, edits, jac = _near_copy(rng, draft.text, target, vocab)
+    return _Entry(i, text, "near", draft.site, jac, edits)
+
+
+# --- Stage 5: shuffle, number and label the pages -----------------------------------------------------
+
+
+def _assemble(rng, drafts, entries, benchmark) -> list:
+    """Shuffle the entries into pages with ids 0, 1, ... and their ground truth. A page's cluster is
+    the id of its draft's original page; a templated family has no original, so the family page that
+    comes first in the crawl stands for it (and ``jaccard`` is measured against that page)."""
+    placed = [entries[k] for k in shuffled(rng, range(len(entries)))]  # placed[page id]
+    page_of_draft, family_first = {}, {}  # draft index -> its page id; family -> its first draft index
+    for page_id, e in enumerate(placed):
+        if e.dup in ("original", "template"):
+            page_of_draft[e.source] = page_id
+            if drafts[e.source].family is not None:
+                family_first.setdefault(drafts[e.source].family, e.source)
     pages = []
-    for new_id, r in enumerate(order):
-        i, text, dup, jac, edits, site = records[r]
-        u = unique[i]
-        if u["family"] is not None:  # a templated family has no original: its first page stands for it
-            cluster, rep = family_rep[u["family"]]
-            jac = jaccard(shingle_set(unique[rep]["text"]), shingle_set(text))
+    for page_id, e in enumerate(placed):
+        draft = drafts[e.source]
+        if draft.family is not None:
+            rep = family_first[draft.family]
+            cluster = page_of_draft[rep]
+            jac = jaccard(shingle_set(drafts[rep].text), shingle_set(e.text))
         else:
-            cluster = page_id_of_original[i]
-        slug = "-".join(text.split()[:3]).lower()
-        slug = "".join(c for c in slug if c.isalnum() or c == "-")[:40] or "page"
-        url = f"http://{site}/{slug}-{new_id}"
-        planted = tuple(b for b in planted_in.get(i, ()) if benchmark[b].text in text)
-        pages.append(Page(new_id, url, site, text, u["quality"], cluster, dup, jac, edits, planted))
-    # Pages with identical text are duplicates whatever made them (short error pages repeat by
-    # chance): merge their clusters under the smaller id.
-    parent = {p.cluster: p.cluster for p in pages}
+            cluster, jac = page_of_draft[e.source], e.jaccard
+        # a copy keeps its draft's planted items only where they survived whole
+        planted = tuple(b for b in draft.planted if benchmark[b].text in e.text)
+        pages.append(Page(page_id, _url(e.site, e.text, page_id), e.site, e.text, draft.quality,
+                          cluster, e.dup, jac, e.edits, planted))
+    return pages
 
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
+
+def _url(site: str, text: str, page_id: int) -> str:
+    """``http://site/slug-id``, the slug made of the text's first three words."""
+    slug = "-".join(text.split()[:3]).lower()
+    slug = "".join(c for c in slug if c.isalnum() or c == "-")[:40] or "page"
+    return f"http://{site}/{slug}-{page_id}"
+
+
+# --- Stage 6: pages with identical text share a cluster -----------------------------------------------
+
+
+class _UnionFind:
+    """Disjoint sets of ids (here: cluster ids); the root of each set is its smallest id."""
+
+    def __init__(self, ids):
+        self.parent = {x: x for x in ids}
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]  # path halving: point to the grandparent
+            x = self.parent[x]
         return x
 
+    def union(self, a, b) -> bool:
+        """Join the sets of ``a`` and ``b``; False if they already were one set."""
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return False
+        self.parent[max(a, b)] = min(a, b)
+        return True
+
+
+def _merge_identical_texts(pages) -> list:
+    """Pages with identical text are duplicates whatever made them (short error pages repeat by
+    chance): merge their clusters under the smaller id, and call such a chance copy "exact"."""
+    sets = _UnionFind(p.cluster for p in pages)
     first_with_text, chance_copy = {}, set()
     for p in pages:
-        if p.text in first_with_text:
-            a, b = find(first_with_text[p.text].cluster), find(p.cluster)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-                chance_copy.add(p.id)
-        else:
+        if p.text not in first_with_text:
             first_with_text[p.text] = p
-    fixed = []
+        elif sets.union(first_with_text[p.text].cluster, p.cluster):
+            chance_copy.add(p.id)
+    merged = []
     for p in pages:
-        cluster = find(p.cluster)
         dup = "exact" if p.id in chance_copy and p.dup == "original" else p.dup
-        if cluster != p.cluster or dup != p.dup:
-            p = Page(p.id, p.url, p.source, p.text, p.quality, cluster, dup, p.jaccard, p.edits, p.planted)
-        fixed.append(p)
-    pages = fixed
-    planted_now = {b for p in pages for b in p.planted}
-    benchmark = [BenchItem(b.id, b.passage, b.question, b.answer, b.id in planted_now) for b in benchmark]
-    return Crawl(seed, scale, pages, reference, benchmark)
+        merged.append(replace(p, cluster=sets.find(p.cluster), dup=dup))
+    return merged
 
 
 # ------------------------------------------------------------------------------------------------
