@@ -1,4 +1,6 @@
-"""Notebook hygiene: no outputs, kernel python3, a title cell with a Colab badge, one parameters cell.
+"""Notebook hygiene: no outputs, kernel python3, a title cell with a Colab badge, one parameters cell; and the
+course's layout: lectures/NN_topic.ipynb, solutions/NN_topic/NN_topic.ipynb with its generated labs/NN_topic/,
+each lab ending in ``minirepro.check_lab("NN_topic")`` (``nbconventions.lab_layout_problems``, CONTRIBUTING.md).
 
 It checks what git commits, not what a student's JupyterLab saved: each tracked notebook as the index holds it
 (in a fresh clone, the committed file) and as `git add` would stage it now (through the nbstripout filter that
@@ -12,7 +14,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbconventions import ROOT, all_notebooks, as_git_adds_them, filter_hint, problems, staged_bytes, tracked  # noqa: E402
+from nbconventions import (  # noqa: E402
+    ROOT, all_notebooks, as_git_adds_them, filter_hint, lab_layout_problems, problems, staged_bytes, tracked,
+)
 from prose import HINT as PROSE_HINT, problems as prose_problems  # noqa: E402
 
 
@@ -36,7 +40,7 @@ def main() -> int:
     if not notebooks:
         print("hygiene: no notebooks found under lectures/, solutions/, labs/")
         return 1
-    found = notebook_problems(notebooks)
+    found = lab_layout_problems() + notebook_problems(notebooks)
     # Lectures only: no markdown sentence states a result of the run without a claim()/say() next to it.
     prose_found = [msg for nb in notebooks if nb.parent.name == "lectures" for msg in prose_problems(nb, ROOT)]
     found += prose_found

@@ -67,12 +67,98 @@ PARAMETERS_SOURCE = (
 RESOLVE_SOURCE = "SCALE, DEVICE = minirepro.setup(SCALE, DEVICE, SEED)"
 
 
+COURSE_FOLDERS = ("lectures", "solutions", "labs")
+#: A module's name: two digits, an underscore, a lower-case topic (``05_evaluation``); the same in all three folders.
+MODULE_RE = re.compile(r"^\d\d_[a-z0-9]+(?:_[a-z0-9]+)*$")
+CHECK_LAB_RE = re.compile(r"""^\s*minirepro\.check_lab\(\s*(?P<q>["'])(?P<id>[^"']*)(?P=q)\s*\)\s*$""")
+
+
+def _notebooks_under(folder: Path) -> list[Path]:
+    """Every notebook under ``folder``, however deep, except JupyterLab's checkpoints and other hidden folders."""
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.rglob("*.ipynb")
+            if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+
+
 def all_notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted(
-        list((root / "lectures").glob("*.ipynb"))
-        + list((root / "solutions").glob("*/*.ipynb"))
-        + list((root / "labs").glob("*/*.ipynb"))
-    )
+    """Every notebook in lectures/, solutions/ and labs/, wherever it lies (lab_layout_problems: where it should)."""
+    return sorted(p for folder in COURSE_FOLDERS for p in _notebooks_under(root / folder))
+
+
+def _lab_ids(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))) \
+        if folder.is_dir() else []
+
+
+def last_cell_problem(path: Path, lab_id: str, root: Path = ROOT) -> str | None:
+    """Why the notebook's last cell is not ``minirepro.check_lab("<lab_id>")``, or None when it is."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001  (problems() reports an unreadable notebook)
+        return None
+    last = nb.cells[-1] if nb.cells else None
+    m = CHECK_LAB_RE.match(last.source) if last is not None and last.cell_type == "code" else None
+    if m is None:
+        return (f'{rel}: the last cell must be a code cell holding only minirepro.check_lab("{lab_id}") '
+                "(the student's per-question check; see CONTRIBUTING.md)")
+    if m["id"] != lab_id:
+        return f'{rel}: the last cell checks lab {m["id"]!r}, not this lab: write minirepro.check_lab("{lab_id}")'
+    return None
+
+
+def lab_layout_problems(root: Path = ROOT) -> list[str]:
+    """Where lectures, solutions and labs break the course's layout (CONTRIBUTING.md, "Adding module NN").
+
+    lectures/NN_topic.ipynb; solutions/NN_topic/NN_topic.ipynb, one notebook per folder, named as its folder;
+    labs/NN_topic/NN_topic.ipynb generated from it (each solution has its lab and each lab its solution); the
+    last cell of both is ``minirepro.check_lab("NN_topic")``. Nothing that breaks these is skipped silently:
+    ``common.assignments`` (what `make labs` and the grader see) only finds solutions/<id>/<id>.ipynb.
+    """
+    out = []
+    lectures = root / "lectures"
+    for path in _notebooks_under(lectures):
+        rel = path.relative_to(root).as_posix()
+        if path.parent != lectures:
+            out.append(f"{rel}: a lecture lies in lectures/ itself: lectures/NN_topic.ipynb")
+        elif not MODULE_RE.match(path.stem):
+            out.append(f"{rel}: a lecture is named NN_topic.ipynb (two digits, '_', a lower-case topic)")
+    for folder in ("solutions", "labs"):
+        base = root / folder
+        for path in _notebooks_under(base):
+            if path.parent == base:
+                out.append(f"{path.relative_to(root).as_posix()}: a notebook directly in {folder}/; "
+                           f"a lab is {folder}/NN_topic/NN_topic.ipynb")
+    solution_ids, lab_ids = _lab_ids(root / "solutions"), _lab_ids(root / "labs")
+    for folder, ids in (("solutions", solution_ids), ("labs", lab_ids)):
+        for lab_id in ids:
+            where = f"{folder}/{lab_id}/"
+            if not MODULE_RE.match(lab_id):
+                out.append(f"{where}: a lab's folder is named NN_topic (two digits, '_', a lower-case topic)")
+            found = sorted(p.relative_to(root / folder / lab_id).as_posix()
+                           for p in _notebooks_under(root / folder / lab_id))
+            expected = f"{lab_id}.ipynb"
+            if not found:
+                out.append(f"{where}: no notebook; a lab's folder holds one, {where}{expected}")
+                continue
+            if len(found) > 1:
+                out.append(f"{where}: {len(found)} notebooks ({', '.join(found)}); a lab's folder holds one, "
+                           f"{where}{expected}")
+            if expected not in found:
+                out.append(f"{where}: holds {', '.join(found)}, not {expected}: a lab's notebook is named as its "
+                           "folder, or `make labs` and the grader skip it")
+                continue
+            problem = last_cell_problem(root / folder / lab_id / expected, lab_id, root)
+            if problem:
+                out.append(problem)
+    for lab_id in sorted(set(solution_ids) - set(lab_ids)):
+        out.append(f"solutions/{lab_id}/: no generated lab in labs/{lab_id}/ "
+                   f"(run: make labs LAB={lab_id}, commit both)")
+    for lab_id in sorted(set(lab_ids) - set(solution_ids)):
+        out.append(f"labs/{lab_id}/: no source in solutions/{lab_id}/ (labs/ is generated: remove it if the lab was "
+                   "retired, or restore its solution)")
+    return out
 
 
 def header_cells(relpath: str, title: str, goals: list[str], time_needed: str, repo: str, branch: str):

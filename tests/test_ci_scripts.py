@@ -59,6 +59,100 @@ def test_hygiene_catches(course, breakage, expected):
     assert all("lectures/99_x.ipynb" in m for m in msgs)
 
 
+def write_lab(root, folder, lab_id, name=None, last="default"):
+    """A conforming lab notebook at <folder>/<lab_id>/<name or lab_id>.ipynb, ending in check_lab("<lab_id>")."""
+    repo, branch = nbconventions.repo_config(root)
+    rel = f"{folder}/{lab_id}/{name or lab_id}.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = nbconventions.header_cells(rel, "99 · X", ["g"], "1 min", repo, branch)
+    if last is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(f'minirepro.check_lab("{lab_id}")' if last == "default" else last))
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, root / rel)
+    return root / rel
+
+
+@pytest.fixture
+def lab_course(course):
+    """The scratch course with one lab, 99_x: its solution and its generated lab."""
+    root, _ = course
+    write_lab(root, "solutions", "99_x")
+    write_lab(root, "labs", "99_x")
+    return root
+
+
+def test_conforming_layout_has_no_problems(lab_course):
+    assert nbconventions.lab_layout_problems(lab_course) == []
+    assert [p.relative_to(lab_course).as_posix() for p in nbconventions.all_notebooks(lab_course)] == [
+        "labs/99_x/99_x.ipynb", "lectures/99_x.ipynb", "solutions/99_x/99_x.ipynb"]
+
+
+def test_the_real_course_follows_the_layout():
+    assert nbconventions.lab_layout_problems(ROOT) == []
+
+
+def rename(root, src, dst):
+    (root / dst).parent.mkdir(parents=True, exist_ok=True)
+    (root / src).rename(root / dst)
+
+
+@pytest.mark.parametrize(
+    "breakage, expected",
+    [
+        # a lab whose notebook is not named as its folder: `make labs` and the grader would skip it
+        (lambda r: rename(r, "solutions/99_x/99_x.ipynb", "solutions/99_x/other.ipynb"),
+         "solutions/99_x/: holds other.ipynb, not 99_x.ipynb"),
+        # a folder named differently from its notebook, in labs/ too
+        (lambda r: rename(r, "labs/99_x", "labs/99_y"), "labs/99_y/: holds 99_x.ipynb, not 99_y.ipynb"),
+        # a solution folder with no notebook (its data files only)
+        (lambda r: (r / "solutions/98_y").mkdir() or (r / "solutions/98_y/data.json").write_text("{}"),
+         "solutions/98_y/: no notebook"),
+        # a solution folder with two notebooks
+        (lambda r: write_lab(r, "solutions", "99_x", name="draft"), "solutions/99_x/: 2 notebooks"),
+        # a notebook one folder too deep is found, not skipped
+        (lambda r: write_lab(r, "solutions", "99_x/old", name="99_x"), "solutions/99_x/: 2 notebooks"),
+        # a solution whose lab was never generated, and a lab left behind by a retired solution
+        (lambda r: shutil.rmtree(r / "labs/99_x"), "solutions/99_x/: no generated lab in labs/99_x/"),
+        (lambda r: shutil.rmtree(r / "solutions/99_x"), "labs/99_x/: no source in solutions/99_x/"),
+        # the last cell: missing, naming another lab, or not the last one
+        (lambda r: write_lab(r, "solutions", "99_x", last=None),
+         'must be a code cell holding only minirepro.check_lab("99_x")'),
+        (lambda r: write_lab(r, "labs", "99_x", last='minirepro.check_lab("01_compute_budgeting")'),
+         "labs/99_x/99_x.ipynb: the last cell checks lab '01_compute_budgeting'"),
+        (lambda r: write_lab(r, "solutions", "99_x", last='minirepro.check_lab("99_x")\nx = 1'), "must be a code cell"),
+        # names: NN_topic, and notebooks where they belong
+        (lambda r: (write_lab(r, "solutions", "9_x"), write_lab(r, "labs", "9_x")),
+         "solutions/9_x/: a lab's folder is named NN_topic"),
+        (lambda r: rename(r, "lectures/99_x.ipynb", "lectures/Lecture 99.ipynb"),
+         "lectures/Lecture 99.ipynb: a lecture is named NN_topic"),
+        (lambda r: rename(r, "lectures/99_x.ipynb", "lectures/old/99_x.ipynb"),
+         "lectures/old/99_x.ipynb: a lecture lies in lectures/"),
+        (lambda r: rename(r, "solutions/99_x/99_x.ipynb", "solutions/99_x.ipynb"),
+         "solutions/99_x.ipynb: a notebook directly in solutions/"),
+    ],
+)
+def test_layout_problems_are_reported(lab_course, breakage, expected):
+    breakage(lab_course)
+    msgs = nbconventions.lab_layout_problems(lab_course)
+    assert any(expected in m for m in msgs), msgs
+
+
+def test_hygiene_reports_layout_problems(lab_course, monkeypatch, capsys):
+    import hygiene
+
+    hygiene_notebook_problems = hygiene.notebook_problems
+
+    rename(lab_course, "solutions/99_x/99_x.ipynb", "solutions/99_x/other.ipynb")
+    monkeypatch.setattr(hygiene, "ROOT", lab_course)
+    monkeypatch.setattr(hygiene, "all_notebooks", lambda: nbconventions.all_notebooks(lab_course))
+    monkeypatch.setattr(hygiene, "notebook_problems", lambda paths: hygiene_notebook_problems(paths, lab_course))
+    monkeypatch.setattr(hygiene, "lab_layout_problems", lambda: nbconventions.lab_layout_problems(lab_course))
+    assert hygiene.main() == 1
+    out = capsys.readouterr().out
+    assert "solutions/99_x/: holds other.ipynb, not 99_x.ipynb" in out and "3 notebooks checked" in out
+
+
 def test_set_repo_rewrites_config_badges_and_setup_cells(course):
     root, path = course
     set_repo.set_repository("someone/fork", root)
