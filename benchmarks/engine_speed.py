@@ -1,6 +1,7 @@
 """Benchmark: the mini-run engine against a plain nanoGPT-style loop at the same configuration.
 
-    .venv/bin/python benchmarks/engine_speed.py [--steps 30] [--repeats 3] [--device auto] [--precision auto]
+    .venv/bin/python benchmarks/engine_speed.py [--steps 30] [--repeats 3] [--threads 1]
+                                                [--device auto] [--precision auto]
 
 Both train the same tiny GPT (default: 4 layers, width 128, context 128, batch 32) on the same byte
 stream, in the same precision (``auto``: fp32 on a CPU, bf16 or fp16 with loss scaling on a GPU, as the
@@ -9,6 +10,12 @@ process hits both alike; the table gives the median tokens/s of each and their r
 >= 1.0 means the engine costs nothing), and on a GPU the MFU against its datasheet peak
 (``minirepro.gpus``), or "unknown" for a GPU the table does not hold. This is a measurement, not a
 test: numbers move with the machine and whatever else runs on it.
+
+Threads: torch runs on ``--threads`` CPU threads, 1 unless told (0 keeps torch's default, one per core). With
+many threads on a machine that other processes share, each step waits for its slowest thread, and the ratio
+moved from 1.10 to 1.46 between two runs in an earlier session's measurement (issue 13, min-max spread 2.7x); on
+one thread it stayed at 0.99-1.00. The thread count is printed with the result: compare only tables measured with
+the same count.
 """
 
 from __future__ import annotations
@@ -87,21 +94,33 @@ def mfu_column(device: str, precision: str, tokens_per_s: float, fpt: float) -> 
     return format_mfu(None if peak is None else tokens_per_s * fpt / peak, name, precision)
 
 
+def set_threads(n: int) -> int:
+    """Pin torch's intra-op CPU threads to ``n`` (0: leave torch's default) and return the count in use."""
+    if n > 0:
+        torch.set_num_threads(n)
+    return torch.get_num_threads()
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch CPU threads (default 1, steady on a shared machine; 0: torch's default)")
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", default="auto", choices=("auto", "fp32", "fp16", "bf16"))
     p.add_argument("--full", action="store_true", help="a GPT-2-small shape (for a GPU)")
     args = p.parse_args(argv)
+    if args.threads < 0:
+        p.error("--threads must be 0 (torch's default) or a positive count")
+    threads = set_threads(args.threads)
     device = resolve_device(args.device)
     precision, reason = resolve_precision(args.precision, device)
     cfg = GPTConfig(n_layer=12, n_head=12, d_model=768, n_ctx=1024, vocab_size=256) if args.full else GPTConfig()
     g = torch.Generator().manual_seed(0)
     tokens = torch.randint(256, (200_000,), generator=g)
-    print(f"device {device}, torch {torch.__version__}, threads {torch.get_num_threads()}; "
+    print(f"device {device}, torch {torch.__version__}, threads {threads}; "
           f"model {cfg.n_layer}x{cfg.d_model}, ctx {cfg.n_ctx}, batch {args.batch_size}, {args.steps} steps x {args.repeats}")
     print(f"precision {precision} ({reason})")
     results = {"plain loop": [], "engine (probes off)": [], "engine (probe every 10)": []}
@@ -120,6 +139,8 @@ def main(argv=None) -> int:
         if on_gpu:
             line += f"  {mfu_column(device, precision, med, fpt)}"
         print(line)
+    print(f"measured on {threads} torch thread{'s' if threads != 1 else ''} (--threads {args.threads}); "
+          "ratios are comparable only between runs on the same count")
     return 0
 
 

@@ -3,6 +3,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,3 +39,20 @@ def test_engine_benchmark_runs_both_loops_in_the_same_precision():
         assert bench.plain_loop(cfg, tokens, 2, 2, 1e-3, "cpu", precision) > 0
         assert bench.engine(cfg, tokens, 2, 2, 1e-3, "cpu", 0, precision) > 0
     assert bench.mfu_column("cpu", "fp32", 1e4, 1e6) is None  # a CPU has no datasheet peak: no MFU column
+
+
+def test_engine_benchmark_pins_its_threads_and_prints_them(capsys):
+    import torch
+
+    bench = load("engine_speed")
+    before = torch.get_num_threads()
+    try:
+        assert bench.main(["--steps", "1", "--repeats", "1", "--batch-size", "2", "--threads", "1"]) == 0
+        assert torch.get_num_threads() == 1
+        out = capsys.readouterr().out
+        assert "threads 1;" in out and "measured on 1 torch thread (--threads 1)" in out
+        assert bench.set_threads(0) == 1  # 0 leaves the count as it is
+        with pytest.raises(SystemExit):
+            bench.main(["--threads", "-1"])
+    finally:
+        torch.set_num_threads(before)

@@ -213,17 +213,31 @@ def test_law_loss_and_huber():
 
 
 def test_law_objective_gradient_matches_finite_differences():
+    """The analytic gradient fit_law hands to L-BFGS-B (jac=True) is the objective's, at random points in both of
+    Huber's regimes: near the truth with small noise (quadratic), and anywhere on the start grid (linear)."""
     import numpy as np
 
     rng = np.random.default_rng(0)
     ln_n, ln_d = np.log(np.geomspace(1e7, 1e10, 12)), np.log(np.geomspace(1e9, 1e12, 12))
-    ln_l = np.log(scaling.law_loss(CHIN, np.exp(ln_n), np.exp(ln_d))) + rng.normal(0, 0.01, 12)
-    p = np.array([6.0, 6.0, 0.5, 0.3, 0.3])
-    value, grad = scaling.law_objective(p, ln_n, ln_d, ln_l)
-    eps = 1e-6
-    num = [(scaling.law_objective(p + eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]
-            - scaling.law_objective(p - eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]) / (2 * eps) for i in range(5)]
-    assert value > 0 and np.allclose(grad, num, rtol=1e-4, atol=1e-9)
+    truth = np.array([math.log(406.4), math.log(410.7), math.log(1.69), 0.34, 0.28])
+    seen_quadratic = seen_linear = 0
+    for noise in (3e-4, 1e-2):
+        ln_l = np.log(scaling.law_loss(CHIN, np.exp(ln_n), np.exp(ln_d))) + rng.normal(0, noise, 12)
+        points = [truth + rng.normal(0, s, 5) for s in (1e-4, 3e-3, 3e-2, 0.3)]
+        points += [rng.uniform([0, 0, -1, 0, 0], [25, 25, 1, 2, 2]) for _ in range(4)]
+        for p in points:
+            value, grad = scaling.law_objective(p, ln_n, ln_d, ln_l)
+            r = scaling._log_law(p, ln_n, ln_d)[0] - ln_l
+            seen_quadratic += int(np.sum(np.abs(r) < scaling.HUBER_DELTA))
+            seen_linear += int(np.sum(np.abs(r) > scaling.HUBER_DELTA))
+            eps = 1e-6
+            num = np.array([(scaling.law_objective(p + eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]
+                             - scaling.law_objective(p - eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]) / (2 * eps)
+                            for i in range(5)])
+            assert value > 0 and grad.shape == (5,)
+            # rtol 1e-5 per component; atol for components many orders below the largest (round-off of the difference)
+            assert np.allclose(grad, num, rtol=1e-5, atol=1e-7 * np.abs(num).max()), (p, grad, num)
+    assert seen_quadratic > 10 and seen_linear > 10, "both Huber regimes are checked"
 
 
 def test_fit_law_recovers_a_known_law_despite_outliers():
