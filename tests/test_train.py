@@ -78,6 +78,54 @@ def test_loss_goes_down_and_metrics_are_logged():
     assert all(h["grad_norm"] > 0 for h in run.log.history)
 
 
+def test_tokens_per_second_is_logged_at_every_step_even_without_probes():
+    run = train(_cfg(steps=8, probe_every=0), _tokens())
+    assert all(h["tokens_per_s"] > 0 for h in run.log.history)
+    assert not any("max_attn_logit" in h or "update_size" in h for h in run.log.history)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_probing_a_run_does_not_change_it(precision):
+    """Observing must not perturb: the probe reads attention logits in a separate no-grad forward."""
+    plain = train(_cfg(steps=12, precision=precision, probe_every=0), _tokens())
+    for every in (1, 5):
+        probed = train(_cfg(steps=12, precision=precision, probe_every=every), _tokens())
+        assert weights_hash(probed.model) == weights_hash(plain.model), f"probe_every={every} changed the weights"
+        assert probed.log.losses == plain.log.losses
+        assert len([h for h in probed.log.history if "max_attn_logit" in h]) == len(range(0, 12, every))
+
+
+def test_probe_consumes_no_random_numbers():
+    """A model whose forward draws random numbers (as dropout would): the probe leaves the RNG where it was."""
+    run = train(_cfg(steps=1, warmup_steps=1), _tokens())
+    run.model.register_forward_hook(lambda *_: torch.rand(1))
+    eng = engine._Engine(run.config, _tokens(), None, "cpu", "fp32", None)
+    x, y = torch.randint(256, (2, 16)), torch.randint(256, (2, 16))
+    state = torch.get_rng_state()
+    stats = engine.probe(run.model, eng, x, y)
+    assert torch.equal(torch.get_rng_state(), state) and set(stats) == {"max_attn_logit", "log_z", "ce_loss"}
+
+
+# Weight hashes of an unprobed run, pinned with the engine as it was before probes moved to their own forward
+# (torch 2.13.0+cpu, one thread): the refactor of the loop must leave an unprobed run bit-identical.
+PINNED_UNPROBED = {
+    "fp32": "8e94cc2e171d7085d7ba138eb9360b1fa74157a55043301dbe3472656e67c9d7",
+    "bf16": "ed6f9c1d961d6b81069655cc812a01db7605b34b21d67e5ca862d13647bbe5a3",
+}
+
+
+@pytest.mark.skipif(torch.__version__ != "2.13.0+cpu", reason="hashes pinned with torch 2.13.0+cpu")
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_an_unprobed_run_is_bit_identical_to_the_pinned_one(precision):
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        run = train(_cfg(steps=12, batch_size=8, precision=precision, probe_every=0), _tokens())
+    finally:
+        torch.set_num_threads(threads)
+    assert weights_hash(run.model) == PINNED_UNPROBED[precision]
+
+
 def test_same_config_gives_identical_weights():
     a = train(_cfg(steps=15), _tokens())
     b = train(_cfg(steps=15), _tokens())

@@ -14,8 +14,9 @@ What it does, step by step (GPT-3 App. B and PaLM §5 for the recipe):
 - precision ``fp32``, ``fp16`` (autocast with dynamic loss scaling) or ``bf16`` (autocast), CPU or CUDA;
   ``auto`` (the default) picks bf16 on a GPU that has it, fp16 on one that does not (Colab's T4, a V100) and
   fp32 on a CPU, logs the choice as a ``precision`` event and prints it once (``minirepro.gpus.resolve_precision``);
-- per-step metrics: loss, gradient norm, learning rate, loss scale, tokens/s; every ``probe_every``
-  steps also the largest attention logit, the output log Z, the relative update size and MFU on a GPU;
+- per-step metrics: loss, gradient norm, learning rate, loss scale, tokens/s and, on a GPU, MFU; every
+  ``probe_every`` steps also the largest attention logit, the output log Z and the relative update size,
+  read by a separate no-grad forward, so that a probed run ends with the same weights as an unprobed one;
 - full-state checkpoints (model, optimizer, scaler, step, data offset, RNG, log) and bit-exact resume;
 - a spike policy (PaLM: restart ~100 steps before the spike and skip 200-500 batches) with every
   decision logged, and fault injection: a bad batch, a killed run.
@@ -23,6 +24,7 @@ What it does, step by step (GPT-3 App. B and PaLM §5 for the recipe):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import time
@@ -288,6 +290,207 @@ def _bad_batch(cfg: TrainConfig, index: int, bs: int, sl: int, device: str):
     return x[:, :-1], x[:, 1:]
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The pieces of one iteration, in the order the loop calls them
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Engine:
+    """What the loop needs besides the ``Run``: the data, the device, and how to run a forward pass."""
+
+    cfg: TrainConfig
+    tokens: torch.Tensor
+    val_tokens: torch.Tensor | None
+    device: str
+    precision: str
+    peak: float | None  # the GPU's datasheet peak FLOP/s in this precision; None: MFU unknown (or a CPU)
+
+    def autocast(self):
+        """fp16/bf16: autocast around the forward pass; fp32: no context at all."""
+        dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(self.precision)
+        if dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.split(":")[0], dtype=dtype)
+
+
+def get_step_batch(run: Run, eng: _Engine, step: int):
+    """The batch of a step: ``(x, y)`` of shape [batch, seq], read from the data stream at ``step + data_offset``."""
+    bs, sl = batch_shape_at(eng.cfg, step)
+    index = step + run.data_offset  # which batch of the data stream this step reads
+    if index in eng.cfg.bad_batches:  # fault injection: random bytes instead of text
+        run.log.event(step, "bad_batch", index=index)
+        return _bad_batch(eng.cfg, index, bs, sl, eng.device)
+    return get_batch(eng.tokens, index, bs, sl, seed=eng.cfg.data_seed)
+
+
+def train_step(run: Run, eng: _Engine, x, y, lr: float) -> dict:
+    """One optimizer step on ``(x, y)``: forward, backward, clip, update. Returns the step's record."""
+    model, optimizer, scaler = run.model, run.optimizer, run.scaler
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    with eng.autocast():
+        _, loss = model(x, y)  # always the same kernels (SDPA): a probe never changes this computation
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    scaler.unscale_(optimizer)
+    if eng.cfg.grad_clip is not None:
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), eng.cfg.grad_clip)
+    else:
+        grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters() if p.grad is not None]))
+    scale_before = scaler.get_scale() if eng.precision == "fp16" else None
+    scaler.step(optimizer)  # fp16: skipped when a gradient is inf/NaN ...
+    scaler.update()  # ... and then the scale is halved
+    record = {"step": run.step, "loss": loss.item(), "grad_norm": float(grad_norm), "lr": lr,
+              "batch_size": x.shape[0], "seq_len": x.shape[1]}
+    if eng.precision == "fp16":
+        record["loss_scale"] = scaler.get_scale()  # the scale after this step's update
+        if record["loss_scale"] < scale_before:
+            run.log.event(run.step, "loss_scale_backoff", scale_before=scale_before, scale_after=record["loss_scale"])
+    return record
+
+
+def probe(model: GPT, eng: _Engine, x, y) -> dict:
+    """What the stability module watches, read by a separate no-grad forward on the step's batch and weights.
+
+    The explicit attention path (``GPT.forward`` with a ``stats`` dict) exposes the attention logits; the
+    training step itself always runs SDPA, so a probed run ends with the same weights, bit for bit, as an
+    unprobed one. The probe consumes no random numbers the run uses (the RNG state is saved and restored).
+    Returns ``max_attn_logit``, ``log_z`` and ``ce_loss`` (see ``GPT.forward``).
+    """
+    stats: dict = {}
+    cuda = [torch.device(eng.device).index or 0] if eng.device.startswith("cuda") else []
+    with torch.random.fork_rng(devices=cuda), torch.no_grad(), eng.autocast():
+        model(x, y, stats)
+    return stats
+
+
+def update_size(model: GPT, before: list[torch.Tensor]) -> float:
+    """||W_after - W_before|| / ||W_before|| over all parameters: how far one step moved the weights."""
+    num = math.sqrt(sum(((p.detach() - b) ** 2).sum().item() for p, b in zip(model.parameters(), before)))
+    den = math.sqrt(sum((b**2).sum().item() for b in before))
+    return num / max(den, 1e-12)
+
+
+def throughput(model: GPT, eng: _Engine, n_tokens: int, seconds: float, seq_len: int) -> dict:
+    """tokens/s of one training step (``train_step`` alone: no probe, no evaluation) and, on a GPU, MFU against
+    its datasheet peak (None where the table does not hold the GPU)."""
+    out = {"tokens_per_s": n_tokens / max(seconds, 1e-9)}
+    if eng.peak:
+        from .measure import flops_per_token
+
+        cfg = eng.cfg.model
+        n = model.num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
+        out["mfu"] = out["tokens_per_s"] * flops_per_token(n, cfg.n_layer, seq_len, cfg.d_model) / eng.peak
+    elif eng.device.startswith("cuda"):
+        out["mfu"] = None  # a GPU the table does not hold: unknown, not a guess
+    return out
+
+
+def evaluate(model: GPT, eng: _Engine) -> float:
+    """Mean loss on ``eval_batches`` fixed batches of the held-out tokens (the same batches every time)."""
+    cfg = eng.cfg
+    model.eval()
+    losses = []
+    with torch.no_grad():
+        for i in range(cfg.eval_batches):
+            x, y = get_batch(eng.val_tokens, i, cfg.batch_size, cfg.seq_len, seed=cfg.data_seed + 1)
+            with eng.autocast():
+                losses.append(model(x, y)[1].item())
+    model.train()
+    return sum(losses) / len(losses)
+
+
+@dataclass
+class _SpikeWatch:
+    """The spike policy's state: in-memory checkpoints, the recent accepted losses, rollbacks taken."""
+
+    policy: SpikePolicy | None
+    min_step: int
+    memory: list[dict] = field(default_factory=list)  # Run.state() snapshots, oldest first
+    recent: list[float] = field(default_factory=list)
+    rollbacks: int = 0
+
+    @classmethod
+    def for_config(cls, cfg: TrainConfig) -> _SpikeWatch:
+        policy = cfg.spike_policy
+        if policy is None:
+            return cls(None, 0)
+        return cls(policy, policy.min_step if policy.min_step is not None else cfg.warmup_steps)
+
+    def is_spike(self, step: int, loss: float) -> bool:
+        """Not finite, or above ``factor`` x the mean of the last ``window`` accepted losses (after min_step)."""
+        p = self.policy
+        if p is None or step < self.min_step:
+            return False
+        if not math.isfinite(loss):
+            return True
+        return len(self.recent) >= p.window and loss > p.factor * sum(self.recent[-p.window:]) / p.window
+
+    def can_roll_back(self) -> bool:
+        return self.rollbacks < self.policy.max_rollbacks and bool(self.memory)
+
+    def accept(self, loss: float) -> None:
+        if math.isfinite(loss):
+            self.recent = (self.recent + [loss])[-(self.policy.window if self.policy else 1):]
+
+
+def save_checkpoint(run: Run, watch: _SpikeWatch, path=None) -> None:
+    """Keep the run's state in memory for a rollback (the newest ``keep_checkpoints``) and, past step 0, on disk."""
+    watch.memory = (watch.memory + [run.state()])[-run.config.keep_checkpoints:]
+    if path is not None and run.step > 0:
+        run.save_checkpoint(path)
+
+
+def roll_back(run: Run, watch: _SpikeWatch, step: int, loss: float) -> None:
+    """PaLM's remedy: restore a checkpoint >= ``rollback`` steps back and skip batches, logging both decisions."""
+    policy = watch.policy
+    watch.rollbacks += 1
+    snapshot = ([m for m in watch.memory if m["step"] <= step - policy.rollback] or watch.memory[:1])[-1]
+    _restore(run, snapshot)  # model, optimizer, scaler, step, data offset, RNG; the log keeps growing
+    for h in run.log.history:
+        if h["step"] >= snapshot["step"]:
+            h["abandoned"] = True  # kept in the log, drawn grey, left out of run.log.losses
+    watch.memory = [m for m in watch.memory if m["step"] <= snapshot["step"]]
+    skip = max(policy.skip, step - snapshot["step"] + 1)  # never replay the spike's batches
+    run.data_offset += skip
+    run.log.event(step, "spike", loss=loss)
+    run.log.event(step, "rollback", to_step=snapshot["step"], skip=skip, data_offset=run.data_offset)
+    kept = [h["loss"] for h in run.log.history if h["step"] < snapshot["step"] and not h.get("abandoned")]
+    watch.recent = kept[-policy.window:]
+
+
+def _setup(cfg: TrainConfig, tokens, val_tokens, resume_from) -> tuple[Run, _Engine]:
+    """Check the data, build model, optimizer and scaler on the device (or restore them); announce the precision."""
+    device = resolve_device(cfg.device)
+    precision, reason = resolve_precision(cfg.precision, device)
+    tokens = torch.as_tensor(tokens, dtype=torch.long)
+    if tokens.dim() != 1 or tokens.numel() <= cfg.seq_len + 1:
+        raise ValueError(f"tokens must be a 1-D tensor longer than seq_len + 1 = {cfg.seq_len + 1}; got shape {tuple(tokens.shape)}")
+    if int(tokens.max()) >= cfg.model.vocab_size or int(tokens.min()) < 0:
+        raise ValueError(f"token ids must lie in [0, vocab_size={cfg.model.vocab_size})")
+    val_tokens = None if val_tokens is None else torch.as_tensor(val_tokens, dtype=torch.long).to(device)
+
+    torch.manual_seed(cfg.seed)
+    model = GPT(cfg.model).to(device)
+    scaler = torch.amp.GradScaler(device.split(":")[0], init_scale=cfg.loss_scale_init,
+                                  growth_interval=cfg.loss_scale_growth_interval, enabled=precision == "fp16")
+    run = Run(cfg, model, RunLog(), 0, 0, _make_optimizer(model, cfg), scaler, precision)
+    if resume_from is not None:
+        state = resume_from if isinstance(resume_from, dict) else torch.load(resume_from, weights_only=False)
+        _restore(run, state)
+        run.log = RunLog(copy.deepcopy(state["log"]["history"]), copy.deepcopy(state["log"]["events"]))
+    peak = device_peak(device, precision)  # None off CUDA, and on a GPU the table does not hold (MFU unknown)
+    _announce(cfg.precision, precision, reason, device, peak)
+    run.log.event(run.step, "precision", requested=cfg.precision, precision=precision, reason=reason)
+    return run, _Engine(cfg, tokens.to(device), val_tokens, device, precision, peak)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The loop
+# ---------------------------------------------------------------------------------------------------------
+
+
 def train(
     cfg: TrainConfig,
     tokens: torch.Tensor,
@@ -305,157 +508,55 @@ def train(
     """
     from .progress import tqdm
 
-    device = resolve_device(cfg.device)
-    precision, reason = resolve_precision(cfg.precision, device)
-    tokens = torch.as_tensor(tokens, dtype=torch.long)
-    if tokens.dim() != 1 or tokens.numel() <= cfg.seq_len + 1:
-        raise ValueError(f"tokens must be a 1-D tensor longer than seq_len + 1 = {cfg.seq_len + 1}; got shape {tuple(tokens.shape)}")
-    if int(tokens.max()) >= cfg.model.vocab_size or int(tokens.min()) < 0:
-        raise ValueError(f"token ids must lie in [0, vocab_size={cfg.model.vocab_size})")
-    tokens = tokens.to(device)
-    val_tokens = None if val_tokens is None else torch.as_tensor(val_tokens, dtype=torch.long).to(device)
-
-    torch.manual_seed(cfg.seed)
-    model = GPT(cfg.model).to(device)
-    optimizer = _make_optimizer(model, cfg)
-    scaler = torch.amp.GradScaler(device.split(":")[0], init_scale=cfg.loss_scale_init,
-                                  growth_interval=cfg.loss_scale_growth_interval, enabled=precision == "fp16")
-    run = Run(cfg, model, RunLog(), 0, 0, optimizer, scaler, precision)
-    if resume_from is not None:
-        state = resume_from if isinstance(resume_from, dict) else torch.load(resume_from, weights_only=False)
-        _restore(run, state)
-    autocast_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision)
-    peak = device_peak(device, precision)  # None off CUDA, and on a GPU the table does not hold (MFU unknown)
-    _announce(cfg.precision, precision, reason, device, peak)
-    run.log.event(run.step, "precision", requested=cfg.precision, precision=precision, reason=reason)
-    policy = cfg.spike_policy
-    min_step = (policy.min_step if policy.min_step is not None else cfg.warmup_steps) if policy else 0
-    memory: list[dict] = []  # in-memory checkpoints for rollback
-    recent: list[float] = []
-    rollbacks = 0
-
-    def forward(x, y, stats=None):
-        if autocast_dtype is None:
-            return model(x, y, stats)
-        with torch.autocast(device.split(":")[0], dtype=autocast_dtype):
-            return model(x, y, stats)
-
-    def evaluate() -> float:
-        model.eval()
-        losses = []
-        with torch.no_grad():
-            for i in range(cfg.eval_batches):
-                x, y = get_batch(val_tokens, i, cfg.batch_size, cfg.seq_len, seed=cfg.data_seed + 1)
-                losses.append(forward(x, y)[1].item())
-        model.train()
-        return sum(losses) / len(losses)
-
+    run, eng = _setup(cfg, tokens, val_tokens, resume_from)
+    watch = _SpikeWatch.for_config(cfg)
     bar = tqdm(total=cfg.steps, initial=run.step, disable=not cfg.progress, desc="mini-run", leave=False)
-    t_start = t_last = time.perf_counter()
-    tokens_since = 0
     stop = cfg.steps if until is None else min(until, cfg.steps)
+    t_start = time.perf_counter()
     while run.step < stop:
         step = run.step
-        if cfg.kill_at is not None and step == cfg.kill_at:
+        if cfg.kill_at is not None and step == cfg.kill_at:  # fault injection: the node dies
             bar.close()
             run.log.event(step, "killed")
             raise SimulatedFailure(f"simulated failure at step {step}: resume from the last checkpoint")
         if cfg.checkpoint_every and step % cfg.checkpoint_every == 0:
-            memory.append(run.state())
-            memory = memory[-cfg.keep_checkpoints:]
-            if checkpoint_path is not None and step > 0:
-                run.save_checkpoint(checkpoint_path)
-        bs, sl = batch_shape_at(cfg, step)
-        index = step + run.data_offset  # which batch of the data stream this step reads
-        if index in cfg.bad_batches:
-            x, y = _bad_batch(cfg, index, bs, sl, device)
-            run.log.event(step, "bad_batch", index=index)
-        else:
-            x, y = get_batch(tokens, index, bs, sl, seed=cfg.data_seed)
-        lr = lr_at(cfg, step)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        probe = cfg.probe_every and step % cfg.probe_every == 0
-        stats = {} if probe else None
-        before = [p.detach().clone() for p in model.parameters()] if probe else None
+            save_checkpoint(run, watch, checkpoint_path)
 
-        _, loss = forward(x, y, stats)
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.unscale_(optimizer)
-        if cfg.grad_clip is not None:
-            grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        else:
-            grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters() if p.grad is not None]))
-        scale_before = scaler.get_scale() if precision == "fp16" else None
-        scaler.step(optimizer)  # fp16: skipped when a gradient is inf/NaN ...
-        scaler.update()  # ... and then the scale is halved
-
-        loss_value = loss.item()
-        record = {"step": step, "loss": loss_value, "grad_norm": float(grad_norm), "lr": lr,
-                  "batch_size": bs, "seq_len": sl, "time": time.perf_counter() - t_start}
-        if precision == "fp16":
-            record["loss_scale"] = scaler.get_scale()  # the scale after this step's update
-            if record["loss_scale"] < scale_before:
-                run.log.event(step, "loss_scale_backoff", scale_before=scale_before, scale_after=record["loss_scale"])
-        tokens_since += bs * sl
-        if probe:
-            record.update(stats)
-            num = math.sqrt(sum(((p.detach() - b) ** 2).sum().item() for p, b in zip(model.parameters(), before)))
-            den = math.sqrt(sum((b**2).sum().item() for b in before))
-            record["update_size"] = num / max(den, 1e-12)
-            now = time.perf_counter()
-            record["tokens_per_s"] = tokens_since / max(now - t_last, 1e-9)
-            if peak:
-                from .measure import flops_per_token
-
-                n = model.num_params(non_embedding=True) + cfg.model.vocab_size * cfg.model.d_model
-                record["mfu"] = record["tokens_per_s"] * flops_per_token(n, cfg.model.n_layer, sl, cfg.model.d_model) / peak
-            elif device.startswith("cuda"):
-                record["mfu"] = None  # a GPU the table does not hold: unknown, not a guess
-            t_last, tokens_since = now, 0
-        if cfg.eval_every and val_tokens is not None and (step % cfg.eval_every == 0 or step == cfg.steps - 1):
-            record["val_loss"] = evaluate()
+        # the batch, the probe (a separate forward, before the step changes the weights), the step
+        x, y = get_step_batch(run, eng, step)
+        probing = bool(cfg.probe_every) and step % cfg.probe_every == 0
+        stats = probe(run.model, eng, x, y) if probing else {}
+        before = [p.detach().clone() for p in run.model.parameters()] if probing else None
+        t0 = time.perf_counter()
+        record = train_step(run, eng, x, y, lr_at(cfg, step))
+        t1 = time.perf_counter()  # train_step ends on loss.item(): on a GPU its kernels have run
+        record["time"] = t1 - t_start
+        record.update(throughput(run.model, eng, x.numel(), t1 - t0, x.shape[1]))
+        if probing:
+            record.update(stats, update_size=update_size(run.model, before))
+        if cfg.eval_every and eng.val_tokens is not None and (step % cfg.eval_every == 0 or step == cfg.steps - 1):
+            record["val_loss"] = evaluate(run.model, eng)
         run.log.history.append(record)
 
-        spiked = policy is not None and step >= min_step and (
-            not math.isfinite(loss_value)
-            or (len(recent) >= policy.window and loss_value > policy.factor * sum(recent[-policy.window:]) / policy.window)
-        )
-        if spiked and rollbacks < policy.max_rollbacks and memory:
-            rollbacks += 1
-            target = [m for m in memory if m["step"] <= step - policy.rollback] or memory[:1]
-            snapshot = target[-1]
-            history, events = run.log.history, run.log.events
-            _restore(run, snapshot, keep_log=True)
-            for h in history:
-                if h["step"] >= snapshot["step"]:
-                    h["abandoned"] = True
-            memory = [m for m in memory if m["step"] <= snapshot["step"]]
-            skip = max(policy.skip, step - snapshot["step"] + 1)  # never replay the spike's batches
-            run.data_offset += skip
-            events.append({"step": step, "kind": "spike", "loss": loss_value})
-            events.append({"step": step, "kind": "rollback", "to_step": snapshot["step"], "skip": skip,
-                           "data_offset": run.data_offset})
-            run.log.history, run.log.events = history, events
-            recent = [h["loss"] for h in history if h["step"] < snapshot["step"] and not h.get("abandoned")][-policy.window:]
+        # the spike policy: roll back and skip batches, or accept the step
+        if watch.is_spike(step, record["loss"]) and watch.can_roll_back():
+            roll_back(run, watch, step, record["loss"])
             bar.n = run.step
             bar.refresh()
             continue
-        if math.isfinite(loss_value):
-            recent.append(loss_value)
-            recent = recent[-(policy.window if policy else 1):]
+        watch.accept(record["loss"])
         run.step += 1
         bar.update(1)
         if cfg.progress and step % 10 == 0:
-            bar.set_postfix(loss=f"{loss_value:.3f}")
+            bar.set_postfix(loss=f"{record['loss']:.3f}")
     bar.close()
     if checkpoint_path is not None and cfg.checkpoint_every:
         run.save_checkpoint(checkpoint_path)
     return run
 
 
-def _restore(run: Run, state: dict, keep_log: bool = False) -> None:
+def _restore(run: Run, state: dict) -> None:
+    """Load the training state of ``Run.state()`` into ``run`` (the log is the caller's business)."""
     run.model.load_state_dict(state["model"])
     run.optimizer.load_state_dict(state["optimizer"])
     run.scaler.load_state_dict(state["scaler"])
@@ -463,8 +564,6 @@ def _restore(run: Run, state: dict, keep_log: bool = False) -> None:
     torch.set_rng_state(state["rng_cpu"])
     if state.get("rng_cuda") is not None and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["rng_cuda"])
-    if not keep_log:
-        run.log = RunLog(copy.deepcopy(state["log"]["history"]), copy.deepcopy(state["log"]["events"]))
 
 
 def fp16_autocast_works(device: str) -> bool:

@@ -1,5 +1,5 @@
-# Wrong answer: verdicts from intuition, not measured (the global seed "matters", evaluation "disturbs" the run,
-# measuring "cannot" change the weights)
+# Wrong answer: verdicts from intuition, not measured (the global seed "matters", evaluation "disturbs" the run, a
+# fresh optimizer "is harmless"); the guess about probing happens to be right: the engine's probes do not touch the run
 # targets: test_determinism_findings
 # %% cell: determinism_findings
 def determinism_findings():
