@@ -15,7 +15,8 @@ The projection (all formulas here, one place):
   activations      = L b T d * 34 bytes                   (Korthikanti et al. 2022, Eq. 1, without the 5 a T / d
                                                            term: scaled_dot_product_attention keeps no scores)
                    + b T V * 10 bytes                     (16-bit logits, fp32 log-softmax and its gradient)
-                   + L b a T^2 * 10 bytes on probe steps  (the engine spells attention out to measure its logits)
+                   + L b a T^2 * 10 bytes on probe steps  (the probe's no-grad forward spells attention out to read its
+                                                           logits; freed layer by layer, so this is an upper bound)
   step time        = max(FLOPs / (peak * MFU), ops * OP_SECONDS)
                      peak: minirepro.facts.GPUS (T4 fp16 65 TFLOP/s, L4 bf16 121, A100 bf16 312); MFU = MFU_ASSUMED;
                      ops: the aten operations one step dispatches, counted on the CPU here (a TorchDispatchMode)
@@ -62,9 +63,10 @@ T4_LIMIT_MIN = 16.5  # "about 15 minutes" on a T4 (15 + 10%): a notebook project
 
 def OPS_PER_STEP(n_layer: int) -> int:
     """The aten operations of one training step (forward, backward, clip, AdamW; engine with probes, fp16 with a
-    scaler): 180 + 290 per layer, an upper bound of the counts measured on the CPU (the check fails if a measured
-    count exceeds it). CUDA's foreach AdamW launches fewer, so this errs long."""
-    return 180 + 290 * n_layer
+    scaler): 200 + 320 per layer, an upper bound of the counts measured on the CPU (the check fails if a measured
+    count exceeds it; a probe step adds its own no-grad forward). CUDA's foreach AdamW launches fewer, so this errs
+    long."""
+    return 200 + 320 * n_layer
 
 
 @dataclass
