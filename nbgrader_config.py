@@ -95,22 +95,31 @@ class ReleaseFeedbackFromExchangeSubmissions(ExchangeReleaseFeedback):
     """
 
     def copy_files(self):
-        regexp = re.escape(os.path.sep).join([
-            self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",
-                                       self.coursedir.assignment_id, escape=True),
-            "(?P<notebook_id>.*).html",
-        ])
+        regexp = re.escape(os.path.sep).join(
+            [
+                self.coursedir.format_path(
+                    self.coursedir.feedback_directory, "(?P<student_id>.*)", self.coursedir.assignment_id, escape=True
+                ),
+                "(?P<notebook_id>.*).html",
+            ]
+        )
         skip = set()
         for html_file in sorted(glob.glob(os.path.join(self.src_path, "*.html"))):
             m = re.match(regexp, html_file)
             folder = os.path.dirname(html_file)
-            missing = [f for f in ("timestamp.txt", "submission_secret.txt") if not os.path.isfile(os.path.join(folder, f))]
+            missing = [
+                f for f in ("timestamp.txt", "submission_secret.txt") if not os.path.isfile(os.path.join(folder, f))
+            ]
             if m and missing:
                 skip.add(m["student_id"])
                 self.log.warning(
                     "Not releasing feedback for student '%s' on '%s': the submission did not come through "
                     "the exchange (no %s), so the student cannot fetch it; send them %s",
-                    m["student_id"], self.coursedir.assignment_id, " or ".join(missing), html_file)
+                    m["student_id"],
+                    self.coursedir.assignment_id,
+                    " or ".join(missing),
+                    html_file,
+                )
         before = self.coursedir.student_id_exclude
         self.coursedir.student_id_exclude = ",".join(x for x in [before, *sorted(skip)] if x)
         try:

@@ -40,8 +40,9 @@ def plain_loop(cfg: GPTConfig, tokens, steps, batch_size, lr, device, precision=
     # nanoGPT's configure_optimizers: weight decay on matrices, none on biases and LayerNorm weights
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=lr, betas=(0.9, 0.95))
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.95)
+    )
     g = torch.Generator().manual_seed(0)
     device_type = device.split(":")[0]
     dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision)
@@ -77,8 +78,17 @@ def plain_loop(cfg: GPTConfig, tokens, steps, batch_size, lr, device, precision=
 
 
 def engine(cfg: GPTConfig, tokens, steps, batch_size, lr, device, probe_every, precision="fp32") -> float:
-    tc = TrainConfig(model=cfg, steps=steps + 1, batch_size=batch_size, lr=lr, warmup_steps=1, device=device,
-                     probe_every=probe_every, precision=precision, progress=False)
+    tc = TrainConfig(
+        model=cfg,
+        steps=steps + 1,
+        batch_size=batch_size,
+        lr=lr,
+        warmup_steps=1,
+        device=device,
+        probe_every=probe_every,
+        precision=precision,
+        progress=False,
+    )
     run = train(tc, tokens)
     # "time" is logged at the end of every step: measure from the end of the warm-up step, as for the plain loop
     elapsed = run.log.history[-1]["time"] - run.log.history[0]["time"]
@@ -106,8 +116,12 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--threads", type=int, default=1,
-                   help="torch CPU threads (default 1, steady on a shared machine; 0: torch's default)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch CPU threads (default 1, steady on a shared machine; 0: torch's default)",
+    )
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", default="auto", choices=("auto", "fp32", "fp16", "bf16"))
     p.add_argument("--full", action="store_true", help="a GPT-2-small shape (for a GPU)")
@@ -120,14 +134,20 @@ def main(argv=None) -> int:
     cfg = GPTConfig(n_layer=12, n_head=12, d_model=768, n_ctx=1024, vocab_size=256) if args.full else GPTConfig()
     g = torch.Generator().manual_seed(0)
     tokens = torch.randint(256, (200_000,), generator=g)
-    print(f"device {device}, torch {torch.__version__}, threads {threads}; "
-          f"model {cfg.n_layer}x{cfg.d_model}, ctx {cfg.n_ctx}, batch {args.batch_size}, {args.steps} steps x {args.repeats}")
+    print(
+        f"device {device}, torch {torch.__version__}, threads {threads}; "
+        f"model {cfg.n_layer}x{cfg.d_model}, ctx {cfg.n_ctx}, batch {args.batch_size}, {args.steps} steps x {args.repeats}"
+    )
     print(f"precision {precision} ({reason})")
     results = {"plain loop": [], "engine (probes off)": [], "engine (probe every 10)": []}
     for _ in range(args.repeats):
         results["plain loop"].append(plain_loop(cfg, tokens, args.steps, args.batch_size, 1e-3, device, precision))
-        results["engine (probes off)"].append(engine(cfg, tokens, args.steps, args.batch_size, 1e-3, device, 0, precision))
-        results["engine (probe every 10)"].append(engine(cfg, tokens, args.steps, args.batch_size, 1e-3, device, 10, precision))
+        results["engine (probes off)"].append(
+            engine(cfg, tokens, args.steps, args.batch_size, 1e-3, device, 0, precision)
+        )
+        results["engine (probe every 10)"].append(
+            engine(cfg, tokens, args.steps, args.batch_size, 1e-3, device, 10, precision)
+        )
     base = statistics.median(results["plain loop"])
     n = GPT(cfg).num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
     fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
@@ -139,8 +159,10 @@ def main(argv=None) -> int:
         if on_gpu:
             line += f"  {mfu_column(device, precision, med, fpt)}"
         print(line)
-    print(f"measured on {threads} torch thread{'s' if threads != 1 else ''} (--threads {args.threads}); "
-          "ratios are comparable only between runs on the same count")
+    print(
+        f"measured on {threads} torch thread{'s' if threads != 1 else ''} (--threads {args.threads}); "
+        "ratios are comparable only between runs on the same count"
+    )
     return 0
 
 

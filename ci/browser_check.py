@@ -48,8 +48,14 @@ CHROMIUM = Path(os.environ.get("MINIREPRO_CHROMIUM", "/usr/bin/chromium"))
 #: Flags that work as root on a machine whose network reaches only package registries: without the
 #: background-networking ones, chromium's own connections are refused and slow everything down.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 INSTALL_HINT = "apt-get install -y chromium && .venv/bin/pip install -c constraints.txt -e '.[dev]'"
 
@@ -92,8 +98,10 @@ def missing(chromium: Path = CHROMIUM, has_playwright: bool | None = None) -> st
 def unavailable(reason: str, env=None) -> tuple[str, int]:
     """The message and exit status when the browser is missing: a skip locally, a failure under CI."""
     if is_ci(env):
-        return (f"browser: FAILED: {reason}; CI must have it (.ci/run installs chromium with apt-get, "
-                f"make installs playwright); install with: {INSTALL_HINT}"), 1
+        return (
+            f"browser: FAILED: {reason}; CI must have it (.ci/run installs chromium with apt-get, "
+            f"make installs playwright); install with: {INSTALL_HINT}"
+        ), 1
     return f"browser: skipped: {reason}; install with: {INSTALL_HINT}", 0
 
 
@@ -162,9 +170,14 @@ def add_release(dest: Path) -> None:
 def start_server(root: Path, home: Path, port: int, token: str) -> subprocess.Popen:
     """jupyter lab on the copy, its settings, workspaces, runtime and data folders in `home`."""
     env = env_with_venv()
-    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                     ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-                     ("IPYTHONDIR", "ipython")]:
+    for var, sub in [
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ("IPYTHONDIR", "ipython"),
+    ]:
         (home / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(home / sub)
     # No news toast over the page (and no request for it to a closed network).
@@ -173,8 +186,17 @@ def start_server(root: Path, home: Path, port: int, token: str) -> subprocess.Po
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env["MINIREPRO_SCALE"] = "smoke"
     env["MINIREPRO_DEVICE"] = "cpu"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
-           "--ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+    ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     # cwd = the root: nbgrader's Validate reads nbgrader_config.py from the server's working directory.
@@ -192,8 +214,9 @@ def start_server(root: Path, home: Path, port: int, token: str) -> subprocess.Po
         except OSError:
             time.sleep(0.3)
     stop_server(proc)
-    raise StepFailed(f"jupyter lab did not answer on port {port} within {SERVER_START_S} s:\n"
-                     f"{proc.log_path.read_text()[-3000:]}")
+    raise StepFailed(
+        f"jupyter lab did not answer on port {port} within {SERVER_START_S} s:\n{proc.log_path.read_text()[-3000:]}"
+    )
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -251,9 +274,13 @@ class Steps:
             with contextlib.suppress(Exception):  # the page as it was, to find what a selector missed
                 shot.with_suffix(".html").write_text(self.page.content())
             kind = "timed out" if "Timeout" in type(e).__name__ else "failed"
-            detail = "\n".join(str(e).strip().splitlines()[:4]) or type(e).__name__  # then Playwright's long call log: cut
-            raise StepFailed(f"step {stem} ({what}) {kind} after {time.perf_counter() - t0:.1f} s: {detail}"
-                             f"\n  screenshot: {shot.relative_to(ROOT)}") from None
+            detail = (
+                "\n".join(str(e).strip().splitlines()[:4]) or type(e).__name__
+            )  # then Playwright's long call log: cut
+            raise StepFailed(
+                f"step {stem} ({what}) {kind} after {time.perf_counter() - t0:.1f} s: {detail}"
+                f"\n  screenshot: {shot.relative_to(ROOT)}"
+            ) from None
         self.page.screenshot(path=str(SHOTS / f"{stem}.png"))
         self.done.append((stem, time.perf_counter() - t0))
         print(f"browser: {stem}: ok ({time.perf_counter() - t0:.1f} s) -> build/browser/{stem}.png", flush=True)
@@ -288,8 +315,11 @@ def wait_idle(page, notebook: str, timeout=STEP_TIMEOUT_MS) -> None:
     """The active notebook's kernel is connected and idle, and none of its cells is running or queued."""
     status = page.locator(f".jp-StatusBar-TextItem[title='Change kernel for {notebook}']")
     status.filter(has_text=re.compile(r"\| Idle$")).wait_for(timeout=timeout)
-    page.wait_for_function("() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
-                           ".some(p => p.textContent.includes('*'))", timeout=timeout)
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
+        ".some(p => p.textContent.includes('*'))",
+        timeout=timeout,
+    )
 
 
 def ran(cell) -> None:
@@ -321,7 +351,9 @@ def run(steps: Steps, root: Path, base: str, release: subprocess.Popen) -> None:
         image.evaluate("img => img.scrollIntoView({block: 'center'})")  # once loaded: its height is known
         page.wait_for_timeout(300)  # the scroll settles (content-visibility lays out the cells around it)
         image.evaluate("img => img.scrollIntoView({block: 'center'})")
-        errors = nb.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", has_text="Traceback")
+        errors = nb.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", has_text="Traceback"
+        )
         assert errors.count() == 0, f"a lecture cell failed: {errors.first.inner_text()[:1000]}"
     with steps.step("assignment_list", "Nbgrader > Assignment List lists every released lab"):
         # The rest of the lecture (a training run) is not needed: stop its kernel so it does not take a core.
@@ -341,15 +373,20 @@ def run(steps: Steps, root: Path, base: str, release: subprocess.Popen) -> None:
             released.locator(".list_item", has_text=lab).wait_for()
         print(f"browser:   released labs listed: {', '.join(labs)}")
 
-    with steps.step("fetched", f"Fetch {LAB}: it moves to Downloaded assignments, the notebook is in {ASSIGNMENT_DIR}/"):
+    with steps.step(
+        "fetched", f"Fetch {LAB}: it moves to Downloaded assignments, the notebook is in {ASSIGNMENT_DIR}/"
+    ):
         row = released.locator(".list_item", has_text=LAB)
         row.get_by_role("button", name="Fetch").click()
         fetched = page.locator("#fetched_assignments_list")
         fetched.locator(".list_item", has_text=LAB).first.wait_for()
         target = fetched_notebook(root)
         if not target.is_file():
-            landed = [str(p.relative_to(root)) for p in root.rglob(f"{LAB}.ipynb")
-                      if "exchange" not in p.parts and "labs" not in p.parts[:1]]
+            landed = [
+                str(p.relative_to(root))
+                for p in root.rglob(f"{LAB}.ipynb")
+                if "exchange" not in p.parts and "labs" not in p.parts[:1]
+            ]
             raise StepFailed(f"the fetched lab is not at {target.relative_to(root)}; found: {landed or 'nothing'}")
 
     with steps.step("lab_open", f"open the fetched {target.relative_to(root)} from the panel"):
@@ -359,7 +396,9 @@ def run(steps: Steps, root: Path, base: str, release: subprocess.Popen) -> None:
         nb = active_notebook(page)
         wait_idle(page, f"{LAB}.ipynb")
 
-    with steps.step("answer_passed", f"type the reference {ANSWER_ID}, run the cells above, it and {TEST_ID}: the test passes"):
+    with steps.step(
+        "answer_passed", f"type the reference {ANSWER_ID}, run the cells above, it and {TEST_ID}: the test passes"
+    ):
         answer_at, test_at = cell_index(target, ANSWER_ID), cell_index(target, TEST_ID)
         assert test_at == answer_at + 1, f"{TEST_ID} should come right after {ANSWER_ID}"
         cells = nb.locator(".jp-Notebook .jp-Notebook-cell")
@@ -371,7 +410,9 @@ def run(steps: Steps, root: Path, base: str, release: subprocess.Popen) -> None:
         page.keyboard.insert_text(answer)
         page.keyboard.press("Escape")  # command mode, the answer cell selected
         menu(page, "Run", "Run All Above Selected Cell")
-        code_above = [i for i, c in enumerate(json.loads(target.read_text())["cells"][:answer_at]) if c["cell_type"] == "code"]
+        code_above = [
+            i for i, c in enumerate(json.loads(target.read_text())["cells"][:answer_at]) if c["cell_type"] == "code"
+        ]
         ran(cells.nth(code_above[-1]))
         wait_idle(page, f"{LAB}.ipynb")
         page.keyboard.press("Shift+Enter")  # the answer, then on to its test
@@ -384,27 +425,37 @@ def run(steps: Steps, root: Path, base: str, release: subprocess.Popen) -> None:
         verdict = [ln for ln in shown.splitlines() if re.match(r"^\w*(Error|Exception)\b", ln)]
         assert "Error" not in shown, f"the test cell failed: {verdict[-1] if verdict else shown[-1500:]}"
         page.keyboard.press("ControlOrMeta+s")
-        page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty')"
-                               " && !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')")
+        page.wait_for_function(
+            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty')"
+            " && !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')"
+        )
         saved = json.loads(target.read_text())["cells"]
         saved_answer = "".join(saved[answer_at]["source"])
-        assert saved_answer.strip() == answer.strip(), f"the saved answer cell differs from what was typed:\n{saved_answer}"
+        assert saved_answer.strip() == answer.strip(), (
+            f"the saved answer cell differs from what was typed:\n{saved_answer}"
+        )
         errors = [o for o in saved[test_at].get("outputs", []) if o.get("output_type") == "error"]
         assert not errors, f"the saved test cell has an error: {errors[0].get('ename')}: {errors[0].get('evalue')}"
         assert saved[test_at].get("execution_count"), "the saved test cell has no execution count"
 
-    with steps.step("validate", "press Validate: the verdict dialog lists the unanswered questions, not the answered one"):
+    with steps.step(
+        "validate", "press Validate: the verdict dialog lists the unanswered questions, not the answered one"
+    ):
         nb.locator(".validate-button").click()
         dialog = page.locator(".jp-Dialog", has=page.locator("#validation-message"))
         dialog.wait_for(timeout=2 * STEP_TIMEOUT_MS)
         message = dialog.locator("#validation-message")
         verdict = message.get_attribute("class") or ""
         text = message.inner_text()
-        assert "validation-failed" in verdict, f"expected the unanswered questions to fail; the verdict: {verdict!r}\n{text[:2000]}"
+        assert "validation-failed" in verdict, (
+            f"expected the unanswered questions to fail; the verdict: {verdict!r}\n{text[:2000]}"
+        )
         test_source = "".join(json.loads(target.read_text())["cells"][test_at]["source"])
         first_line = test_source.strip().splitlines()[0]
         assert first_line not in text, f"Validate reports the answered test {TEST_ID} as failing:\n{text[:3000]}"
-        assert "NotImplementedError" in text, f"the unanswered questions should fail with NotImplementedError:\n{text[:2000]}"
+        assert "NotImplementedError" in text, (
+            f"the unanswered questions should fail with NotImplementedError:\n{text[:2000]}"
+        )
         n_failed = text.count("The following cell failed:")
         print(f"browser:   Validate: {n_failed} cells fail (the unanswered questions); {TEST_ID} is not among them")
 
@@ -422,8 +473,15 @@ def main(argv=None) -> int:
         shutil.rmtree(SHOTS)
     SHOTS.mkdir(parents=True)
     # The release (nbgrader, ~40 s on two cores) runs while the browser opens the tree and the lecture.
-    release = subprocess.Popen([sys.executable, "ci/release_labs.py"], cwd=ROOT, env=env_with_venv(),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    release = subprocess.Popen(
+        [sys.executable, "ci/release_labs.py"],
+        cwd=ROOT,
+        env=env_with_venv(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     scratch = Path(tempfile.mkdtemp(prefix="browser_check_"))
     root, home = scratch / "course", scratch / "home"
     root.mkdir()
@@ -436,8 +494,12 @@ def main(argv=None) -> int:
         print(f"browser: JupyterLab on port {port}, root {root} ({time.perf_counter() - t_all:.1f} s)")
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
-                str(home / "chromium-profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1400, "height": 900})
+                str(home / "chromium-profile"),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1400, "height": 900},
+            )
             context.set_default_timeout(STEP_TIMEOUT_MS)
             try:
                 page = context.new_page()
@@ -449,7 +511,10 @@ def main(argv=None) -> int:
     except Exception as e:  # noqa: BLE001 - a step that failed, or the set-up around the steps
         print(f"browser: FAILED: {e if isinstance(e, StepFailed) else repr(e)}")
         if server is not None:
-            print("browser: the server's log (build/browser/jupyter.log) ends with:\n" + server.log_path.read_text()[-2000:])
+            print(
+                "browser: the server's log (build/browser/jupyter.log) ends with:\n"
+                + server.log_path.read_text()[-2000:]
+            )
     finally:
         if release.poll() is None:
             with contextlib.suppress(ProcessLookupError):

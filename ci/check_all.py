@@ -50,7 +50,11 @@ STEPS = [
 
 
 #: Groups run one after the other; within a group, each chain (steps run in order) runs beside the others.
-GROUPS = [[["pytest", "dryrun"], ["hygiene", "drift", "instructor", "browser", "colab"]], [["notebooks"]], [["grading"]]]
+GROUPS = [
+    [["pytest", "dryrun"], ["hygiene", "drift", "instructor", "browser", "colab"]],
+    [["notebooks"]],
+    [["grading"]],
+]
 
 
 def main(argv=None) -> int:
@@ -63,7 +67,9 @@ def main(argv=None) -> int:
     logs = BUILD / "checks"
     logs.mkdir(exist_ok=True)
     commands = dict(STEPS)
-    assert sorted(n for group in GROUPS for chain in group for n in chain) == sorted(commands), "GROUPS must list every step"
+    assert sorted(n for group in GROUPS for chain in group for n in chain) == sorted(commands), (
+        "GROUPS must list every step"
+    )
     results = {}
     t_all = time.perf_counter()
 
@@ -72,20 +78,28 @@ def main(argv=None) -> int:
             if only and name not in only:
                 continue
             cmd = commands[name]
-            print(f"=== {name}: started ({' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))})", flush=True)
+            print(
+                f"=== {name}: started ({' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))})",
+                flush=True,
+            )
             t0 = time.perf_counter()
             with open(logs / f"{name}.log", "w") as out:
                 rc = subprocess.run(cmd, cwd=ROOT, env=env_with_venv(), stdout=out, stderr=subprocess.STDOUT).returncode
             results[name] = (time.perf_counter() - t0, rc)
-            print(f"=== {name}: {'passed' if rc == 0 else f'FAILED (exit {rc})'} in {results[name][0]:.0f} s", flush=True)
+            print(
+                f"=== {name}: {'passed' if rc == 0 else f'FAILED (exit {rc})'} in {results[name][0]:.0f} s", flush=True
+            )
 
     for group in GROUPS:
         with ThreadPoolExecutor(max_workers=len(group)) as pool:
             list(pool.map(run_chain, group))
         for name in (n for chain in group for n in chain):
             if name in results:
-                print(f"\n=== {name}: output ({logs.relative_to(ROOT) / (name + '.log')})\n"
-                      + (logs / f"{name}.log").read_text().rstrip(), flush=True)
+                print(
+                    f"\n=== {name}: output ({logs.relative_to(ROOT) / (name + '.log')})\n"
+                    + (logs / f"{name}.log").read_text().rstrip(),
+                    flush=True,
+                )
     rows, failed = [], []
     for name, _cmd in STEPS:
         if name in results:
@@ -98,7 +112,9 @@ def main(argv=None) -> int:
     for name in ("notebook_times.txt",):
         if (BUILD / name).exists() and (not only or "notebooks" in only):
             print("\n" + (BUILD / name).read_text().rstrip())
-    for table_file in sorted((BUILD / "grading").glob("*/grading_table.txt")) if (not only or "grading" in only) else []:
+    for table_file in (
+        sorted((BUILD / "grading").glob("*/grading_table.txt")) if (not only or "grading" in only) else []
+    ):
         print("\n" + table_file.read_text().rstrip())
     ran = len(rows) - 1
     print(f"\nchecks: {ran - len(failed)} passed, {len(failed)} failed")

@@ -103,8 +103,9 @@ def parse_freeze(text: str) -> dict[str, str]:
 
 def replaced(before: dict[str, str], after: dict[str, str], names=PRESERVED) -> list[str]:
     """The packages among ``names`` whose version changed (or that appeared or vanished), as sentences."""
-    return [f"{n}: {before.get(n, 'absent')} -> {after.get(n, 'absent')}"
-            for n in names if before.get(n) != after.get(n)]
+    return [
+        f"{n}: {before.get(n, 'absent')} -> {after.get(n, 'absent')}" for n in names if before.get(n) != after.get(n)
+    ]
 
 
 def filtered_constraints(text: str, drop=PRESERVED) -> str:
@@ -141,8 +142,10 @@ def student_lab_problem(nb: dict, err: tuple[int, str, dict] | None) -> str:
     if ename != "NotImplementedError":
         return f"cell {index} raised {ename}; the first failure must be an unanswered answer's NotImplementedError"
     if index < first_answer or not (grader[index].get("solution") or grader[index].get("grade")):
-        return (f"cell {index} raised NotImplementedError, but it is not an answer or test cell "
-                f"(first answer: cell {first_answer})")
+        return (
+            f"cell {index} raised NotImplementedError, but it is not an answer or test cell "
+            f"(first answer: cell {first_answer})"
+        )
     return ""
 
 
@@ -160,7 +163,7 @@ def probe_result(nb: dict) -> dict | None:
                 text = out.get("text", "")
                 for line in (text if isinstance(text, str) else "".join(text)).splitlines():
                     if line.startswith("COLAB-PROBE "):
-                        return json.loads(line[len("COLAB-PROBE "):])
+                        return json.loads(line[len("COLAB-PROBE ") :])
     return None
 
 
@@ -203,8 +206,9 @@ def run(cmd, log: Path, env=None, cwd=None, check=True) -> subprocess.CompletedP
     with open(log, "a") as out:
         out.write(f"\n$ {' '.join(map(str, cmd))}\n")
         out.flush()
-        proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(
+            [str(c) for c in cmd], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         out.write(proc.stdout)
     if check and proc.returncode != 0:
         tail = "\n".join(proc.stdout.rstrip().splitlines()[-15:])
@@ -219,8 +223,11 @@ def clean_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "JUPYTER_PATH")}
     env["PATH"] = str(VENV / "bin") + os.pathsep + env.get("PATH", "")
     env["GIT_ALLOW_PROTOCOL"] = "file"
-    for var, sub in (("JUPYTER_DATA_DIR", "jupyter-data"), ("JUPYTER_CONFIG_DIR", "jupyter-config"),
-                     ("IPYTHONDIR", "ipython")):
+    for var, sub in (
+        ("JUPYTER_DATA_DIR", "jupyter-data"),
+        ("JUPYTER_CONFIG_DIR", "jupyter-config"),
+        ("IPYTHONDIR", "ipython"),
+    ):
         env[var] = str(OUT / "home" / sub)
         Path(env[var]).mkdir(parents=True, exist_ok=True)
     env.setdefault("PYTHONHASHSEED", "0")
@@ -229,8 +236,13 @@ def clean_env() -> dict:
 
 def tree_files(root: Path = ROOT) -> list[str]:
     """The files git tracks or would add (not ignored), that exist: a clean export of the working tree."""
-    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return sorted(f for f in set(out.split("\0")) if f and (root / f).is_file())
 
 
@@ -256,15 +268,30 @@ def stage_wheel(log: Path) -> Path:
         shutil.copy2(ROOT / rel, export / rel)
     # The build backend (setuptools, pyproject's build-system) comes from this interpreter when it has a recent
     # enough one (no isolated build environment to install on every run); otherwise pip makes one, as Colab's does.
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", *(["--no-build-isolation"] if has_backend() else []),
-         "-w", dist, export], log)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            *(["--no-build-isolation"] if has_backend() else []),
+            "-w",
+            dist,
+            export,
+        ],
+        log,
+    )
     wheels = sorted(dist.glob("minirepro-*.whl"))
     if len(wheels) != 1:
         raise Failed(f"expected one minirepro wheel in {dist}, found {[w.name for w in wheels]}")
     package = export / "src" / "minirepro"
     globs = tomllib.loads((export / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["minirepro"]
-    shipped = sorted(p.relative_to(package).as_posix() for p in package.rglob("*")
-                     if p.is_file() and any(fnmatch.fnmatch(p.relative_to(package).as_posix(), g) for g in globs))
+    shipped = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and any(fnmatch.fnmatch(p.relative_to(package).as_posix(), g) for g in globs)
+    )
     with zipfile.ZipFile(wheels[0]) as zf:
         names = zf.namelist()
     problems = wheel_problems(names, shipped)
@@ -301,8 +328,10 @@ def base_python(requested: str | None) -> tuple[str, str]:
     if tag in local_wheel_tags("torch", TORCH, find_links()) and py312:
         return py312, f"Colab's Python {colab}: a {tag} torch {TORCH} lies in pip's find-links"
     v = "%d.%d" % sys.version_info[:2]
-    return here, (f"Python {v}, not Colab's {colab}: no {tag} torch {TORCH} on disk "
-                  f"(another torch build would be a multi-GB download)")
+    return here, (
+        f"Python {v}, not Colab's {colab}: no {tag} torch {TORCH} on disk "
+        f"(another torch build would be a multi-GB download)"
+    )
 
 
 def venv_python() -> Path:
@@ -311,8 +340,9 @@ def venv_python() -> Path:
 
 def marker_for(python: str) -> dict:
     """What the venv is made from: when any of it changes, the venv is made again."""
-    version = subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True,
-                             text=True, check=True).stdout.strip()
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     digest = hashlib.sha256(((ROOT / "constraints.txt").read_text() + json.dumps(sorted(deps))).encode()).hexdigest()
     return {"python": version, "torch": TORCH, "runner": RUNNER, "constraints_and_dependencies": digest[:16]}
@@ -353,8 +383,9 @@ def stage_install(wheel: Path, before: dict[str, str], log: Path) -> None:
     proc = run([venv_python(), "-m", "pip", "install", "-c", cons, str(wheel)], log, env=env)
     after = parse_freeze(run([venv_python(), "-m", "pip", "freeze"], log, env=env).stdout)
     changes = replaced(before, after)
-    touched = [p for p in PRESERVED
-               if re.search(rf"^\s*(Uninstalling|Attempting uninstall:) {p}\b", proc.stdout, re.M | re.I)]
+    touched = [
+        p for p in PRESERVED if re.search(rf"^\s*(Uninstalling|Attempting uninstall:) {p}\b", proc.stdout, re.M | re.I)
+    ]
     if changes or touched:
         raise Failed("pip replaced Colab's packages: " + "; ".join(changes or [f"{p} reinstalled" for p in touched]))
     editable = run([venv_python(), "-m", "pip", "list", "--editable"], log, env=env).stdout
@@ -365,8 +396,16 @@ def stage_install(wheel: Path, before: dict[str, str], log: Path) -> None:
 
 def with_probe(src: Path, dest: Path) -> None:
     nb = json.loads(src.read_text())
-    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": PROBE_TAG,
-                        "metadata": {"tags": [PROBE_TAG]}, "outputs": [], "source": PROBE})
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": PROBE_TAG,
+            "metadata": {"tags": [PROBE_TAG]},
+            "outputs": [],
+            "source": PROBE,
+        }
+    )
     dest.write_text(json.dumps(nb, indent=1))
 
 
@@ -380,9 +419,32 @@ def run_alone(src: Path, label: str, log: Path, wheel: Path, versions: dict[str,
         nb_path = work / src.name
         with_probe(src, nb_path)
         t0 = time.perf_counter()
-        proc = run([venv_python(), "-m", "papermill", nb_path, executed, "-k", "python3", "--cwd", work,
-                    "-p", "SCALE", "smoke", "-p", "DEVICE", "cpu", "--no-progress-bar", "--execution-timeout", "600"],
-                   log, env=clean_env(), cwd=work, check=False)
+        proc = run(
+            [
+                venv_python(),
+                "-m",
+                "papermill",
+                nb_path,
+                executed,
+                "-k",
+                "python3",
+                "--cwd",
+                work,
+                "-p",
+                "SCALE",
+                "smoke",
+                "-p",
+                "DEVICE",
+                "cpu",
+                "--no-progress-bar",
+                "--execution-timeout",
+                "600",
+            ],
+            log,
+            env=clean_env(),
+            cwd=work,
+            check=False,
+        )
         seconds = time.perf_counter() - t0
         leftovers = sorted(p.name for p in work.iterdir() if p.name != src.name)
     if not executed.exists():
@@ -393,8 +455,10 @@ def run_alone(src: Path, label: str, log: Path, wheel: Path, versions: dict[str,
         problem = student_lab_problem(nb, err)
         if problem:
             raise Failed(f"{label}: {problem}")
-        return (f"{label}: set-up ran, then cell {err[0]} raised an unanswered answer's NotImplementedError "
-                f"({seconds:.0f} s)")
+        return (
+            f"{label}: set-up ran, then cell {err[0]} raised an unanswered answer's NotImplementedError "
+            f"({seconds:.0f} s)"
+        )
     if err is not None or proc.returncode != 0:
         index, ename, cell = err or (-1, f"exit {proc.returncode}", {})
         hint = " (the setup cell fell back to installing from GitHub: minirepro was not importable)"
@@ -454,10 +518,14 @@ def main(argv=None) -> int:
     def s_notebooks(log):
         return stage_notebooks(state["wheel"], state["versions"], log)
 
-    ok = all(stage(name, fn) for name, fn in
-             (("wheel", s_wheel), ("venv", s_venv), ("install", s_install), ("notebooks", s_notebooks)))
-    print(f"colab: {'passed' if ok else 'FAILED'} in {time.perf_counter() - t_all:.0f} s "
-          f"(logs in {OUT.relative_to(ROOT)}/)")
+    ok = all(
+        stage(name, fn)
+        for name, fn in (("wheel", s_wheel), ("venv", s_venv), ("install", s_install), ("notebooks", s_notebooks))
+    )
+    print(
+        f"colab: {'passed' if ok else 'FAILED'} in {time.perf_counter() - t_all:.0f} s "
+        f"(logs in {OUT.relative_to(ROOT)}/)"
+    )
     return 0 if ok else 1
 
 

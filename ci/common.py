@@ -28,13 +28,18 @@ def assignments(root: Path = ROOT) -> list[str]:
 def nbgrader(args: list[str], course_root: Path, db_path: Path, check: bool = True, timeout: int | None = None):
     """Run `python -m nbgrader ARGS` on a course folder with its own gradebook."""
     cmd = [
-        sys.executable, "-m", "nbgrader", *args,
+        sys.executable,
+        "-m",
+        "nbgrader",
+        *args,
         f"--CourseDirectory.root={course_root}",
         f"--CourseDirectory.db_url=sqlite:///{db_path}",
     ]
     proc = subprocess.run(cmd, cwd=course_root, env=env_with_venv(), capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
@@ -44,7 +49,9 @@ def scratch_course(dest: Path, root: Path = ROOT) -> Path:
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
-    shutil.copytree(root / "solutions", dest / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(
+        root / "solutions", dest / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    )
     return dest
 
 

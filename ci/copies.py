@@ -31,13 +31,16 @@ from common import ROOT  # noqa: E402
 MIN_WHOLE = 10
 WINDOW = 25
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<str>(?:[rRbBuUfF]{1,2})?(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))
   | (?P<com>\#[^\n]*)
   | (?P<num>\d[\w.]*(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_]\w*)
   | (?P<op>\*\*=?|//=?|==|!=|<=|>=|->|:=|[-+*/%@&|^]=|[-+*/%@<>=()\[\]{},:.;&|^~])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _MARKER = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 
 
@@ -85,7 +88,7 @@ def _contains(hay: list[str], needle: list[str]) -> bool:
     if n == 0 or n > len(hay):
         return False
     first = needle[0]
-    return any(hay[i] == first and hay[i:i + n] == needle for i in range(len(hay) - n + 1))
+    return any(hay[i] == first and hay[i : i + n] == needle for i in range(len(hay) - n + 1))
 
 
 def copied(answer: str, lecture_code: str) -> str | None:
@@ -94,9 +97,9 @@ def copied(answer: str, lecture_code: str) -> str | None:
     if len(a) >= MIN_WHOLE and _contains(hay, a):
         return f"the whole answer ({len(a)} tokens)"
     if len(a) > WINDOW:
-        hay_windows = {tuple(hay[i:i + WINDOW]) for i in range(len(hay) - WINDOW + 1)}
+        hay_windows = {tuple(hay[i : i + WINDOW]) for i in range(len(hay) - WINDOW + 1)}
         for i in range(len(a) - WINDOW + 1):
-            if tuple(a[i:i + WINDOW]) in hay_windows:
+            if tuple(a[i : i + WINDOW]) in hay_windows:
                 return f"{WINDOW} consecutive tokens of the answer, from token {i}"
     return None
 

@@ -22,8 +22,11 @@ def lab_files(root: Path = ROOT) -> list[Path]:
     """The files of labs/ that git would commit: tracked or new, not ignored (JupyterLab's .ipynb_checkpoints)."""
     if not (root / "labs").exists():
         return []
-    proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "labs"],
-                          cwd=root, capture_output=True)
+    proc = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "labs"],
+        cwd=root,
+        capture_output=True,
+    )
     if proc.returncode != 0:  # not a git clone: every file
         return sorted(p for p in (root / "labs").rglob("*") if p.is_file())
     return sorted({root / name for name in proc.stdout.decode().split("\0") if name and (root / name).is_file()})
@@ -44,8 +47,12 @@ def main() -> int:
                 problems.append(f"{rel}: committed but not generated from any solution (retired lab? remove it)")
             elif fresh[rel].read_bytes() != (ours := as_committed.get(committed[rel], committed[rel].read_bytes())):
                 diff = difflib.unified_diff(
-                    ours.decode(errors="replace").splitlines(), fresh[rel].read_text().splitlines(),
-                    "committed", "regenerated", n=1, lineterm="",
+                    ours.decode(errors="replace").splitlines(),
+                    fresh[rel].read_text().splitlines(),
+                    "committed",
+                    "regenerated",
+                    n=1,
+                    lineterm="",
                 )
                 snippet = "\n".join(list(diff)[:20])
                 problems.append(f"{rel}: differs from what solutions/ generates (run: make labs)\n{snippet}")

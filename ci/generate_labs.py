@@ -41,7 +41,11 @@ def main(argv=None) -> int:
             print(f"labs/{aid}/ regenerated from solutions/{aid}/")
     if only:
         return 0
-    stale = sorted(p.name for p in (ROOT / "labs").iterdir() if p.is_dir() and p.name not in ids) if (ROOT / "labs").exists() else []
+    stale = (
+        sorted(p.name for p in (ROOT / "labs").iterdir() if p.is_dir() and p.name not in ids)
+        if (ROOT / "labs").exists()
+        else []
+    )
     for name in stale:
         print(f"warning: labs/{name}/ has no source in solutions/; remove it if the lab was retired")
     return 0

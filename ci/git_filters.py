@@ -52,14 +52,18 @@ def install(root: Path = ROOT, python: str = sys.executable) -> bool:
         if now.returncode != 0 or now.stdout.strip() != value:
             subprocess.run(["git", "config", "--local", key, value], cwd=root, check=True)
             changed = True
-    subprocess.run(["git", "config", "--local", "--unset-all", "filter.nbstripout.required"], cwd=root, capture_output=True)
+    subprocess.run(
+        ["git", "config", "--local", "--unset-all", "filter.nbstripout.required"], cwd=root, capture_output=True
+    )
     if changed:
         print("git filters: nbstripout now strips notebook outputs from what git sees and commits (see .gitattributes)")
     return True
 
 
 def installed(root: Path = ROOT) -> bool:
-    proc = subprocess.run(["git", "config", "--get", "filter.nbstripout.clean"], cwd=root, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "config", "--get", "filter.nbstripout.clean"], cwd=root, capture_output=True, text=True
+    )
     return proc.returncode == 0 and "nbstripout" in proc.stdout
 
 

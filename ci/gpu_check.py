@@ -38,7 +38,7 @@ KEY_NUMBERS = {
 }
 
 #: The cell appended to each executed copy: prints one JSON line the script reads back.
-PROBE = '''
+PROBE = """
 import json as _json, math as _math
 _out = {"max_memory_allocated": None, "runs": []}
 try:
@@ -65,16 +65,15 @@ for _name, _value in list(globals().items()):
             _out["runs"].append({"tokens_per_s": sum(_h["tokens_per_s"] for _h in _rec) / len(_rec),
                                   "mfu": None if _rec[-1].get("mfu") is None else sum(_h["mfu"] for _h in _rec) / len(_rec)})
 print("GPU_CHECK " + _json.dumps(_out))
-'''
+"""
 
-TINY = '''{"cells": [
+TINY = """{"cells": [
  {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "SCALE = 'smoke'\\nDEVICE = 'cpu'\\nSEED = 0", "outputs": [], "execution_count": null},
  {"cell_type": "code", "metadata": {}, "source": "import os, torch\\nfrom minirepro.model import GPTConfig\\nfrom minirepro.train import TrainConfig, train\\ntorch.set_num_threads(1)\\nprecision = os.environ.get('MINIREPRO_PRECISION', 'fp32')\\nrun = train(TrainConfig(model=GPTConfig(n_layer=1, n_head=2, d_model=16, n_ctx=16), steps=6, batch_size=4, warmup_steps=1, probe_every=2, device=DEVICE, precision=precision if DEVICE != 'cpu' else 'fp32', progress=False), torch.arange(2000) % 256)\\nfinal = run.log.losses[-1]", "outputs": [], "execution_count": null}
- ], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}'''
+ ], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}"""
 
 
 def precisions(device: str) -> list[str]:
-    import torch
 
     if device == "cpu":
         return ["fp32"]
@@ -102,8 +101,16 @@ def run_notebook(path: Path, scale: str, device: str, precision: str, key: str |
         t0 = time.perf_counter()
         error = ""
         try:
-            pm.execute_notebook(str(src), str(out), parameters={"SCALE": scale, "DEVICE": device}, kernel_name="python3",
-                                cwd=str(work), progress_bar=False, log_output=False, execution_timeout=3600)
+            pm.execute_notebook(
+                str(src),
+                str(out),
+                parameters={"SCALE": scale, "DEVICE": device},
+                kernel_name="python3",
+                cwd=str(work),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=3600,
+            )
         except Exception as exc:  # noqa: BLE001 - one failing notebook must not hide the others
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"[:200]
         finally:
@@ -118,25 +125,37 @@ def run_notebook(path: Path, scale: str, device: str, precision: str, key: str |
             for o in cell.get("outputs", []):
                 for line in o.get("text", "").splitlines():
                     if line.startswith("GPU_CHECK "):
-                        probe = json.loads(line[len("GPU_CHECK "):])
+                        probe = json.loads(line[len("GPU_CHECK ") :])
     runs = [r for r in probe.get("runs", []) if r.get("tokens_per_s")]
-    return dict(notebook=str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name, precision=precision,
-                wall_s=wall, error=error, max_memory=probe.get("max_memory_allocated"), key_name=key, key=probe.get("key"),
-                tokens_per_s=max((r["tokens_per_s"] for r in runs), default=None),
-                mfu=max((r["mfu"] for r in runs if r.get("mfu") is not None), default=None))
+    return dict(
+        notebook=str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name,
+        precision=precision,
+        wall_s=wall,
+        error=error,
+        max_memory=probe.get("max_memory_allocated"),
+        key_name=key,
+        key=probe.get("key"),
+        tokens_per_s=max((r["tokens_per_s"] for r in runs), default=None),
+        mfu=max((r["mfu"] for r in runs if r.get("mfu") is not None), default=None),
+    )
 
 
 def table(rows: list[dict], title: str) -> str:
-    lines = [f"# {title}", "",
-             "| notebook | precision | wall | peak GPU memory | tokens/s (best run) | MFU | key number | result |",
-             "|---|---|---:|---:|---:|---:|---|---|"]
+    lines = [
+        f"# {title}",
+        "",
+        "| notebook | precision | wall | peak GPU memory | tokens/s (best run) | MFU | key number | result |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
     for r in rows:
         mem = "n/a" if r["max_memory"] is None else f"{r['max_memory'] / 2**30:.2f} GiB"
         tps = "n/a" if r["tokens_per_s"] is None else f"{r['tokens_per_s']:,.0f}"
         mfu = "n/a" if r["mfu"] is None else f"{r['mfu']:.1%}"
         key = "" if r["key_name"] is None else f"{r['key_name']} = {r['key']}"
-        lines.append(f"| {r['notebook']} | {r['precision']} | {r['wall_s']:.0f} s | {mem} | {tps} | {mfu} | {key} | "
-                     f"{'ok' if not r['error'] else r['error']} |")
+        lines.append(
+            f"| {r['notebook']} | {r['precision']} | {r['wall_s']:.0f} s | {mem} | {tps} | {mfu} | {key} | "
+            f"{'ok' if not r['error'] else r['error']} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -160,20 +179,31 @@ def main(argv=None) -> int:
             rows = [run_notebook(tiny, "smoke", "cpu", prec, "final", executed) for prec in precisions("cpu")]
         title = "gpu_check --cpu-tiny: the machinery on a tiny synthetic notebook, on the CPU"
     elif not torch.cuda.is_available():
-        print("gpu_check: no CUDA device here: nothing to measure (ci/dry_run.py is the evidence without a GPU; "
-              "--cpu-tiny runs this machinery on the CPU)")
+        print(
+            "gpu_check: no CUDA device here: nothing to measure (ci/dry_run.py is the evidence without a GPU; "
+            "--cpu-tiny runs this machinery on the CPU)"
+        )
         return 0
     else:
         paths = [Path(x).resolve() for x in args.notebooks] or (
-            sorted((ROOT / "lectures").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*/*.ipynb")))
+            sorted((ROOT / "lectures").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*/*.ipynb"))
+        )
         rows = []
         for path in paths:
             for prec in precisions("cuda"):
-                r = run_notebook(path, "full", "cuda", prec, KEY_NUMBERS.get(path.stem, (None,))[0]
-                                 if path.parent.name == "lectures" else None, executed)
+                r = run_notebook(
+                    path,
+                    "full",
+                    "cuda",
+                    prec,
+                    KEY_NUMBERS.get(path.stem, (None,))[0] if path.parent.name == "lectures" else None,
+                    executed,
+                )
                 rows.append(r)
-                print(f"{r['notebook']} {prec}: {r['wall_s']:.0f} s {'ok' if not r['error'] else r['error']}", flush=True)
-        title = f"gpu_check on {torch.cuda.get_device_name()} (SCALE=\"full\")"
+                print(
+                    f"{r['notebook']} {prec}: {r['wall_s']:.0f} s {'ok' if not r['error'] else r['error']}", flush=True
+                )
+        title = f'gpu_check on {torch.cuda.get_device_name()} (SCALE="full")'
     text = table(rows, title)
     out_md.write_text(text)
     print(text)

@@ -93,8 +93,10 @@ def parse_wrong_answer(path: Path) -> WrongAnswer:
         elif m := re.match(r"#\s*expect:\s*(\S+)", line):
             expect = m[1].strip()
     if not desc or not targets:
-        raise ValueError(f"{path}: the header needs '# Wrong answer: ...' and '# targets: test_id[, ...]' "
-                         "(an attack: '# Attack: ...' and '# wrong: test_id[, ...]')")
+        raise ValueError(
+            f"{path}: the header needs '# Wrong answer: ...' and '# targets: test_id[, ...]' "
+            "(an attack: '# Attack: ...' and '# wrong: test_id[, ...]')"
+        )
     allowed = ("flagged", "at-most-honest") if attack else ("loses-points",)
     expect = expect or allowed[-1]
     if expect not in allowed:
@@ -135,7 +137,9 @@ def fill(lab_nb, sources: dict[str, str], where: str):
     answer_ids = {_meta(c).get("grade_id") for c in nb.cells if _meta(c).get("solution")}
     unknown = set(sources) - answer_ids
     if unknown:
-        raise ValueError(f"{where}: no answer cell with grade_id {sorted(unknown)} (answer cells: {sorted(answer_ids)})")
+        raise ValueError(
+            f"{where}: no answer cell with grade_id {sorted(unknown)} (answer cells: {sorted(answer_ids)})"
+        )
     for cell in nb.cells:
         gid = _meta(cell).get("grade_id")
         if _meta(cell).get("solution") and gid in sources:
@@ -177,6 +181,7 @@ def judge(o: Outcome, what: str, wa: WrongAnswer | None) -> tuple[bool, str]:
 
 # --- the full path: make grade in a scratch course ------------------------------------------------------------
 
+
 def _course_files(course: Path) -> set[str]:
     skip = {"submitted", "autograded", "feedback", "release", "source"}
     out = set()
@@ -208,7 +213,9 @@ def full_path(aid: str, workdir: Path) -> list[Outcome]:
         dest.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, dest)
     before = _course_files(course)
-    results = autograde.grade(aid, course, jobs=1, log=workdir / "autograde.log", timeout=CI_TIMEOUT.get(aid, DEFAULT_CI_TIMEOUT))
+    results = autograde.grade(
+        aid, course, jobs=1, log=workdir / "autograde.log", timeout=CI_TIMEOUT.get(aid, DEFAULT_CI_TIMEOUT)
+    )
     escaped = sorted(_course_files(course) - before)
     from nbgrader.api import Gradebook
 
@@ -218,9 +225,12 @@ def full_path(aid: str, workdir: Path) -> list[Outcome]:
     for r in results:
         _nb, what, wa = subs[r.student]
         o = Outcome(r.student, r.score, r.max_score, {k: v[:2] for k, v in r.per_cell.items()}, flags=r.flags)
-        o.expectation = {"full marks": "full marks, not flagged", "zero": "zero, not flagged",
-                         "flagged": f"0 on {', '.join(wa.targets)} + flagged" if wa else "",
-                         "at-most-honest": f"0 on {', '.join(wa.targets)}" if wa else ""}[what]
+        o.expectation = {
+            "full marks": "full marks, not flagged",
+            "zero": "zero, not flagged",
+            "flagged": f"0 on {', '.join(wa.targets)} + flagged" if wa else "",
+            "at-most-honest": f"0 on {', '.join(wa.targets)}" if wa else "",
+        }[what]
         o.ok, o.why = judge(o, what, wa)
         outcomes.append(o)
     if escaped or strangers:
@@ -232,6 +242,7 @@ def full_path(aid: str, workdir: Path) -> list[Outcome]:
 
 # --- the cheap path: every wrong answer's targeted tests, one process per lab ------------------------------------
 
+
 def _cheap_child(aid: str) -> dict:
     """Runs in its own process: {wrong answer: {test: error or None}} plus the reference's results."""
     import types
@@ -241,8 +252,12 @@ def _cheap_child(aid: str) -> dict:
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     lab = nbformat.read(ROOT / "labs" / aid / f"{aid}.ipynb", as_version=4)
     solution = nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4)
-    full_tests = {_meta(c)["grade_id"]: c.source for c in solution.cells if _meta(c).get("grade") and not _meta(c).get("solution")}
-    points = {_meta(c)["grade_id"]: float(_meta(c).get("points", 0)) for c in solution.cells if _meta(c).get("grade_id")}
+    full_tests = {
+        _meta(c)["grade_id"]: c.source for c in solution.cells if _meta(c).get("grade") and not _meta(c).get("solution")
+    }
+    points = {
+        _meta(c)["grade_id"]: float(_meta(c).get("points", 0)) for c in solution.cells if _meta(c).get("grade_id")
+    }
     reference = answer_sources(solution)
     shell = InteractiveShell.instance(user_module=types.ModuleType("__main__"))
     from minirepro.grading import forbid
@@ -264,12 +279,17 @@ def _cheap_child(aid: str) -> dict:
         err = res.error_before_exec or res.error_in_exec
         return None if err is None else f"{type(err).__name__}: {err}"[:200], res.result
 
-    answer_names = set().union(*(defined_names(c.source) for c in solution.cells if _meta(c).get("solution") and c.cell_type == "code"))
+    answer_names = set().union(
+        *(defined_names(c.source) for c in solution.cells if _meta(c).get("solution") and c.cell_type == "code")
+    )
 
     def reexported() -> list[str]:
         """Answer names bound to the library's switched-off version itself (``from minirepro.x import f``)."""
-        return sorted(f"{n} is {forbid.guarded_name(shell.user_ns[n])}" for n in answer_names
-                      if n in shell.user_ns and forbid.guarded_name(shell.user_ns[n]))
+        return sorted(
+            f"{n} is {forbid.guarded_name(shell.user_ns[n])}"
+            for n in answer_names
+            if n in shell.user_ns and forbid.guarded_name(shell.user_ns[n])
+        )
 
     def run_test(gid: str) -> list:
         """[score, error]: as the judge scores it (partial credit from the last expression). The test's own code
@@ -298,12 +318,16 @@ def _cheap_child(aid: str) -> dict:
 
     def needed_plain(targets: set[str]) -> set[int]:
         """The plain cells the targeted tests and the answers need (the set-up ran once already)."""
-        uses = set().union(*(identifiers(full_tests[t]) for t in targets),
-                           *(identifiers(c.source) for c in rest if _meta(c).get("solution")))
+        uses = set().union(
+            *(identifiers(full_tests[t]) for t in targets),
+            *(identifiers(c.source) for c in rest if _meta(c).get("solution")),
+        )
         return needed_cells(rest, uses)
 
     out = {}
-    cases = [("(reference)", reference, set(full_tests))] + [(wa.name, {**reference, **wa.cells}, set(wa.targets)) for wa in wrong_answers(aid)]
+    cases = [("(reference)", reference, set(full_tests))] + [
+        (wa.name, {**reference, **wa.cells}, set(wa.targets)) for wa in wrong_answers(aid)
+    ]
     for name, answers, targets in cases:
         nb_cells = fill(nbformat.v4.new_notebook(cells=rest), answers, name).cells
         plain = needed_plain(targets) if name != "(reference)" else set(range(len(rest)))
@@ -328,10 +352,16 @@ def cheap_path(aid: str, workdir: Path) -> list[Outcome]:
         return [Outcome("(wrong answers)", status=f"the runner failed: {proc.stderr.strip()[-300:]}")]
     outcomes = []
     ref = data.pop("(reference)")
-    points = {_meta(c)["grade_id"]: float(_meta(c).get("points", 0))
-              for c in nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4).cells if _meta(c).get("grade_id")}
-    broken = {k: (err or f"partial credit {score:g}/{points[k]:g}") for k, (score, err) in ref.items()
-              if err or score < points[k]}
+    points = {
+        _meta(c)["grade_id"]: float(_meta(c).get("points", 0))
+        for c in nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4).cells
+        if _meta(c).get("grade_id")
+    }
+    broken = {
+        k: (err or f"partial credit {score:g}/{points[k]:g}")
+        for k, (score, err) in ref.items()
+        if err or score < points[k]
+    }
     o = Outcome("(reference, cheap path)", status="graded", expectation="every test passes")
     o.ok, o.why = (not broken, f"the reference fails on the cheap path: {broken}")
     outcomes.append(o)
@@ -356,7 +386,9 @@ def report(aid: str, outcomes: list[Outcome], seconds: float) -> str:
             score = f"{o.score:g}/{o.max_score:g}"
         flag = "; ".join(o.flags)[:90] or "-"
         rows.append([o.student, score, flag, o.expectation, "ok" if o.ok else "FAIL"])
-    text = table(["submission", "score", "flag", "expected", "check"], rows, title=f"grading table: {aid} ({seconds:.0f} s)")
+    text = table(
+        ["submission", "score", "flag", "expected", "check"], rows, title=f"grading table: {aid} ({seconds:.0f} s)"
+    )
     fails = [f"  {aid}/{o.student}: {o.why}" for o in outcomes if not o.ok]
     if fails:
         text += "\nFAILED:\n" + "\n".join(fails)

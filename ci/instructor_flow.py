@@ -27,7 +27,6 @@ import csv
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -52,8 +51,16 @@ HIDDEN_MARKER = "BEGIN HIDDEN TESTS"
 AUTOGRADE = "make grade LAB={lab}"  # AUTOGRADE-STEP: sandboxed autograde, verdict from the judge
 
 # The steps the README's block must hold, in this order (named by nbgrader subcommand).
-REQUIRED = ["generate_assignment", "release_assignment", "collect", "zip_collect", "autograde",
-            "generate_feedback", "release_feedback", "export"]
+REQUIRED = [
+    "generate_assignment",
+    "release_assignment",
+    "collect",
+    "zip_collect",
+    "autograde",
+    "generate_feedback",
+    "release_feedback",
+    "export",
+]
 
 
 @dataclass
@@ -102,7 +109,9 @@ def check_block(lines: list[str], lab: str) -> list[str]:
     names = [step_name(l, lab) for l in lines]
     problems = []
     if AUTOGRADE.format(lab=lab) not in lines:
-        problems.append(f"README's instructor block has no line `{AUTOGRADE.format(lab=README_LAB)}` (the script's AUTOGRADE step)")
+        problems.append(
+            f"README's instructor block has no line `{AUTOGRADE.format(lab=README_LAB)}` (the script's AUTOGRADE step)"
+        )
     order = [n for n in names if n in REQUIRED]
     if order != REQUIRED:
         problems.append(f"README's instructor block has the steps {order}; expected {REQUIRED}")
@@ -111,8 +120,13 @@ def check_block(lines: list[str], lab: str) -> list[str]:
 
 def instructor_clone(dest: Path) -> Path:
     """What a clone holds: git's tracked files plus untracked ones git does not ignore."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for rel in filter(None, files):
         src = ROOT / rel
         if src.is_file() and not src.is_symlink():
@@ -127,8 +141,13 @@ def snapshot(root: Path) -> dict[str, str]:
 
 def not_ignored(paths: list[str]) -> list[str]:
     """Those of the paths (relative to a course root) that the repository's .gitignore lets through."""
-    proc = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=ROOT, input="\n".join(paths),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(paths),
+        capture_output=True,
+        text=True,
+    )
     ignored = set(proc.stdout.splitlines())
     return sorted(p for p in paths if p not in ignored)
 
@@ -181,8 +200,11 @@ class Flow:
     # --- environment -------------------------------------------------------------------------
     def env(self, home: Path) -> dict:
         env = env_with_venv()  # the venv's bin/ first: nbgrader runs `alembic` by name
-        env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-                   JUPYTER_DATA_DIR=str(home / ".local" / "share" / "jupyter"))
+        env.update(
+            HOME=str(home),
+            JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
+            JUPYTER_DATA_DIR=str(home / ".local" / "share" / "jupyter"),
+        )
         for var in ("JUPYTER_CONFIG_PATH", "JUPYTER_PATH", "JUPYTERHUB_USER"):
             env.pop(var, None)
         return env
@@ -194,18 +216,26 @@ class Flow:
         self.timings.append([label, line, f"{seconds:5.1f}", proc.returncode])
         log = self.log_dir / f"{len(self.timings):02d}_{re.sub(r'[^A-Za-z0-9_.-]+', '_', label)[:60]}.log"
         log.write_text(f"$ {line}\n(cwd {cwd}, exit {proc.returncode}, {seconds:.1f} s)\n{proc.stdout}\n{proc.stderr}")
-        bad = [l for l in (proc.stdout + proc.stderr).splitlines()
-               if l.startswith("Traceback (most recent call last)") or "| ERROR]" in l or "| CRITICAL]" in l]
+        bad = [
+            l
+            for l in (proc.stdout + proc.stderr).splitlines()
+            if l.startswith("Traceback (most recent call last)") or "| ERROR]" in l or "| CRITICAL]" in l
+        ]
         if proc.returncode != 0 or bad:
-            self.failures.append(f"`{line}` ({label}) exited {proc.returncode}{'; ' + bad[0] if bad else ''} — see {rel(log)}")
+            self.failures.append(
+                f"`{line}` ({label}) exited {proc.returncode}{'; ' + bad[0] if bad else ''} — see {rel(log)}"
+            )
         return proc
 
     # --- the students' part --------------------------------------------------------------------
     def submission(self, s: Student, lab_nb):
         if s.kind == "solution":  # the model answers to the written questions too: they wait for a human
             nb = fill(lab_nb, self.reference, "solution")
-            written = {_meta(c)["grade_id"]: c.source for c in self.solution.cells
-                       if c.cell_type == "markdown" and _meta(c).get("grade") and _meta(c).get("solution")}
+            written = {
+                _meta(c)["grade_id"]: c.source
+                for c in self.solution.cells
+                if c.cell_type == "markdown" and _meta(c).get("grade") and _meta(c).get("solution")
+            }
             for cell in nb.cells:
                 if cell.cell_type == "markdown" and _meta(cell).get("grade_id") in written:
                     cell.source = written[_meta(cell)["grade_id"]]
@@ -222,7 +252,8 @@ class Flow:
         # What a course server's global nbgrader config tells every student.
         (home / ".jupyter" / "nbgrader_config.py").write_text(
             f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(self.exchange)!r}\n"
-            f"c.CourseDirectory.course_id = {self.course_id!r}\n")
+            f"c.CourseDirectory.course_id = {self.course_id!r}\n"
+        )
         return home
 
     def students_fetch_and_submit(self):
@@ -271,10 +302,13 @@ class Flow:
             for d in gb.notebook_submission_dicts(self.lab, self.lab):
                 if d["needs_manual_grade"]:
                     self.manual_queue.append(d["student"])
-        has_manual = any(_meta(c).get("task") or (_meta(c).get("grade") and _meta(c).get("solution"))
-                         for c in self.solution.cells)
+        has_manual = any(
+            _meta(c).get("task") or (_meta(c).get("grade") and _meta(c).get("solution")) for c in self.solution.cells
+        )
         # flagged submissions, and those that answered a written question (an unchanged one scores 0 by itself)
-        expected = sorted(s.name for s in self.students if s.kind.startswith("attack-") or (has_manual and s.kind == "solution"))
+        expected = sorted(
+            s.name for s in self.students if s.kind.startswith("attack-") or (has_manual and s.kind == "solution")
+        )
         if sorted(self.manual_queue) != expected:
             self.failures.append(f"formgrader manual queue {sorted(self.manual_queue)}, expected {expected}")
 
@@ -330,7 +364,9 @@ class Flow:
             else:
                 kept = [t for t in self.wrong.targets if s.per_cell[t][0] >= s.per_cell[t][1]]
                 if kept or s.score >= s.max_score:
-                    s.problems.append(f"the wrong answer '{self.wrong.description}' keeps full marks on {kept or 'all'}")
+                    s.problems.append(
+                        f"the wrong answer '{self.wrong.description}' keeps full marks on {kept or 'all'}"
+                    )
 
     # --- feedback ---------------------------------------------------------------------------------
     def hidden_lines(self) -> list[str]:
@@ -371,9 +407,13 @@ class Flow:
         for s in self.students:
             if not s.feedback:
                 s.problems.append(f"no feedback HTML ({s.feedback_how})")
-        every_html = sorted({*(p for s in self.students for p in s.feedback),
-                             *(self.course / "feedback").glob(f"*/{self.lab}/*.html"),
-                             *(self.exchange / self.course_id / "feedback").glob("*.html")})
+        every_html = sorted(
+            {
+                *(p for s in self.students for p in s.feedback),
+                *(self.course / "feedback").glob(f"*/{self.lab}/*.html"),
+                *(self.exchange / self.course_id / "feedback").glob("*.html"),
+            }
+        )
         for path in every_html:
             found = self.leaks(path, hidden)
             if found:
@@ -414,12 +454,17 @@ class Flow:
             return self.report(time.perf_counter() - t_all)
         self.solution = nbformat.read(self.solution_path, as_version=4)
         self.reference = answer_sources(self.solution)
-        self.test_ids = [_meta(c)["grade_id"] for c in self.solution.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
+        self.test_ids = [
+            _meta(c)["grade_id"] for c in self.solution.cells if _meta(c).get("grade") and not _meta(c).get("solution")
+        ]
         self.timings.append(["setup", "scratch course, README block", f"{time.perf_counter() - t_all:5.1f}", 0])
 
         before = {"zip_collect": self.lms_download}
-        after = {"release_assignment": self.students_fetch_and_submit, "autograde": self.read_manual_queue,
-                 "release_feedback": self.students_fetch_feedback}
+        after = {
+            "release_assignment": self.students_fetch_and_submit,
+            "autograde": self.read_manual_queue,
+            "release_feedback": self.students_fetch_feedback,
+        }
         instructor = self.homes / "instructor"
         instructor.mkdir()
         files_before = snapshot(self.course)
@@ -441,7 +486,9 @@ class Flow:
             after = snapshot(self.course)
             leaked = not_ignored([p for p, h in after.items() if files_before.get(p) != h])
             if leaked:
-                self.failures.append(f"files the steps wrote that git would commit: {leaked[:5]}{' ...' if len(leaked) > 5 else ''}")
+                self.failures.append(
+                    f"files the steps wrote that git would commit: {leaked[:5]}{' ...' if len(leaked) > 5 else ''}"
+                )
         return self.report(time.perf_counter() - t_all)
 
     def report(self, seconds: float) -> int:
@@ -450,18 +497,46 @@ class Flow:
         for s in self.students:
             score = f"{s.score:g}/{s.max_score:g}" if s.score is not None else "-"
             fb = f"{len(s.feedback)} html, {s.feedback_how}" if s.feedback else "none"
-            rows.append([s.name, s.route, s.kind, score, "-" if s.csv_score is None else f"{s.csv_score:g}",
-                         s.expect, fb, "FAIL" if s.problems else "ok" if self.completed else "-"])
+            rows.append(
+                [
+                    s.name,
+                    s.route,
+                    s.kind,
+                    score,
+                    "-" if s.csv_score is None else f"{s.csv_score:g}",
+                    s.expect,
+                    fb,
+                    "FAIL" if s.problems else "ok" if self.completed else "-",
+                ]
+            )
         print()
-        print(table(["student", "submitted via", "submission", "score", "grades.csv", "expected", "feedback", "check"],
-                    rows, title=f"students ({seconds:.0f} s in all)"))
+        print(
+            table(
+                ["student", "submitted via", "submission", "score", "grades.csv", "expected", "feedback", "check"],
+                rows,
+                title=f"students ({seconds:.0f} s in all)",
+            )
+        )
         print(f"formgrader manual queue: {self.manual_queue or 'empty'}")
         if hasattr(self, "n_html"):
             print(f"feedback HTML files checked for hidden tests: {self.n_html}")
         fails = self.failures + [f"{s.name}: {p}" for s in self.students for p in s.problems]
-        summary = {"lab": self.lab, "seconds": round(seconds, 1), "failures": fails,
-                   "students": [{"name": s.name, "route": s.route, "submission": s.kind, "score": s.score,
-                                 "max_score": s.max_score, "feedback": [str(p) for p in s.feedback]} for s in self.students]}
+        summary = {
+            "lab": self.lab,
+            "seconds": round(seconds, 1),
+            "failures": fails,
+            "students": [
+                {
+                    "name": s.name,
+                    "route": s.route,
+                    "submission": s.kind,
+                    "score": s.score,
+                    "max_score": s.max_score,
+                    "feedback": [str(p) for p in s.feedback],
+                }
+                for s in self.students
+            ],
+        }
         if self.work.exists():
             (self.work / "summary.json").write_text(json.dumps(summary, indent=1))
         if fails:
@@ -475,8 +550,12 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--lab", default=README_LAB, help=f"assignment id (default {README_LAB})")
     p.add_argument("--wrong", help="which kept wrong answer to submit (default: the first that loses points)")
-    p.add_argument("--workdir", type=Path, default=BUILD / "instructor", help="scratch folder (default build/instructor)")
-    p.add_argument("--nbgrader-config", type=Path, help="use this nbgrader_config.py in the scratch course (to test the checks)")
+    p.add_argument(
+        "--workdir", type=Path, default=BUILD / "instructor", help="scratch folder (default build/instructor)"
+    )
+    p.add_argument(
+        "--nbgrader-config", type=Path, help="use this nbgrader_config.py in the scratch course (to test the checks)"
+    )
     args = p.parse_args(argv)
     if not (ROOT / "solutions" / args.lab / f"{args.lab}.ipynb").exists():
         raise SystemExit(f"no solutions/{args.lab}/{args.lab}.ipynb")

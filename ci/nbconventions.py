@@ -77,8 +77,7 @@ def _notebooks_under(folder: Path) -> list[Path]:
     """Every notebook under ``folder``, however deep, except JupyterLab's checkpoints and other hidden folders."""
     if not folder.is_dir():
         return []
-    return [p for p in folder.rglob("*.ipynb")
-            if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return [p for p in folder.rglob("*.ipynb") if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
 
 
 def all_notebooks(root: Path = ROOT) -> list[Path]:
@@ -87,8 +86,11 @@ def all_notebooks(root: Path = ROOT) -> list[Path]:
 
 
 def _lab_ids(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))) \
-        if folder.is_dir() else []
+    return (
+        sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "__")))
+        if folder.is_dir()
+        else []
+    )
 
 
 def last_cell_problem(path: Path, lab_id: str, root: Path = ROOT) -> str | None:
@@ -101,8 +103,10 @@ def last_cell_problem(path: Path, lab_id: str, root: Path = ROOT) -> str | None:
     last = nb.cells[-1] if nb.cells else None
     m = CHECK_LAB_RE.match(last.source) if last is not None and last.cell_type == "code" else None
     if m is None:
-        return (f'{rel}: the last cell must be a code cell holding only minirepro.check_lab("{lab_id}") '
-                "(the student's per-question check; see CONTRIBUTING.md)")
+        return (
+            f'{rel}: the last cell must be a code cell holding only minirepro.check_lab("{lab_id}") '
+            "(the student's per-question check; see CONTRIBUTING.md)"
+        )
     if m["id"] != lab_id:
         return f'{rel}: the last cell checks lab {m["id"]!r}, not this lab: write minirepro.check_lab("{lab_id}")'
     return None
@@ -128,36 +132,45 @@ def lab_layout_problems(root: Path = ROOT) -> list[str]:
         base = root / folder
         for path in _notebooks_under(base):
             if path.parent == base:
-                out.append(f"{path.relative_to(root).as_posix()}: a notebook directly in {folder}/; "
-                           f"a lab is {folder}/NN_topic/NN_topic.ipynb")
+                out.append(
+                    f"{path.relative_to(root).as_posix()}: a notebook directly in {folder}/; "
+                    f"a lab is {folder}/NN_topic/NN_topic.ipynb"
+                )
     solution_ids, lab_ids = _lab_ids(root / "solutions"), _lab_ids(root / "labs")
     for folder, ids in (("solutions", solution_ids), ("labs", lab_ids)):
         for lab_id in ids:
             where = f"{folder}/{lab_id}/"
             if not MODULE_RE.match(lab_id):
                 out.append(f"{where}: a lab's folder is named NN_topic (two digits, '_', a lower-case topic)")
-            found = sorted(p.relative_to(root / folder / lab_id).as_posix()
-                           for p in _notebooks_under(root / folder / lab_id))
+            found = sorted(
+                p.relative_to(root / folder / lab_id).as_posix() for p in _notebooks_under(root / folder / lab_id)
+            )
             expected = f"{lab_id}.ipynb"
             if not found:
                 out.append(f"{where}: no notebook; a lab's folder holds one, {where}{expected}")
                 continue
             if len(found) > 1:
-                out.append(f"{where}: {len(found)} notebooks ({', '.join(found)}); a lab's folder holds one, "
-                           f"{where}{expected}")
+                out.append(
+                    f"{where}: {len(found)} notebooks ({', '.join(found)}); a lab's folder holds one, {where}{expected}"
+                )
             if expected not in found:
-                out.append(f"{where}: holds {', '.join(found)}, not {expected}: a lab's notebook is named as its "
-                           "folder, or `make labs` and the grader skip it")
+                out.append(
+                    f"{where}: holds {', '.join(found)}, not {expected}: a lab's notebook is named as its "
+                    "folder, or `make labs` and the grader skip it"
+                )
                 continue
             problem = last_cell_problem(root / folder / lab_id / expected, lab_id, root)
             if problem:
                 out.append(problem)
     for lab_id in sorted(set(solution_ids) - set(lab_ids)):
-        out.append(f"solutions/{lab_id}/: no generated lab in labs/{lab_id}/ "
-                   f"(run: make labs LAB={lab_id}, commit both)")
+        out.append(
+            f"solutions/{lab_id}/: no generated lab in labs/{lab_id}/ (run: make labs LAB={lab_id}, commit both)"
+        )
     for lab_id in sorted(set(lab_ids) - set(solution_ids)):
-        out.append(f"labs/{lab_id}/: no source in solutions/{lab_id}/ (labs/ is generated: remove it if the lab was "
-                   "retired, or restore its solution)")
+        out.append(
+            f"labs/{lab_id}/: no source in solutions/{lab_id}/ (labs/ is generated: remove it if the lab was "
+            "retired, or restore its solution)"
+        )
     return out
 
 
@@ -220,8 +233,9 @@ def as_git_adds_them(paths: list[Path], root: Path = ROOT) -> dict[Path, bytes]:
             for i, p in enumerate(group):
                 copies.append(Path(tmp) / f"{i}.ipynb")
                 shutil.copyfile(p, copies[-1])
-            proc = subprocess.run(command + " " + " ".join(shlex.quote(str(c)) for c in copies), shell=True, cwd=root,
-                                  capture_output=True)
+            proc = subprocess.run(
+                command + " " + " ".join(shlex.quote(str(c)) for c in copies), shell=True, cwd=root, capture_output=True
+            )
             if proc.returncode == 0:  # a broken filter: the files are checked as they are
                 out.update({p: c.read_bytes() for p, c in zip(group, copies)})
     return out
@@ -242,19 +256,25 @@ def problems(path: Path, root: Path = ROOT, content: bytes | None = None, where:
     rel = path.relative_to(root).as_posix()
     label = rel + where
     try:
-        nb = nbformat.reads(content.decode(), as_version=4) if content is not None else nbformat.read(path, as_version=4)
+        nb = (
+            nbformat.reads(content.decode(), as_version=4) if content is not None else nbformat.read(path, as_version=4)
+        )
     except Exception as exc:  # noqa: BLE001
         return [f"{label}: cannot be read as a notebook ({exc})"]
     out = []
     repo, branch = repo_config(root)
     kernel = nb.metadata.get("kernelspec", {}).get("name")
     if kernel != "python3":
-        out.append(f"{label}: kernelspec name is {kernel!r}; every notebook must use 'python3' (nbgrader grades with it)")
+        out.append(
+            f"{label}: kernelspec name is {kernel!r}; every notebook must use 'python3' (nbgrader grades with it)"
+        )
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if cell.get("outputs"):
-            out.append(f"{label}: cell {i} is committed with outputs; clear them (nbgrader's ClearOutput or Edit > Clear Outputs)")
+            out.append(
+                f"{label}: cell {i} is committed with outputs; clear them (nbgrader's ClearOutput or Edit > Clear Outputs)"
+            )
         if cell.get("execution_count") is not None:
             out.append(f"{label}: cell {i} has an execution_count; clear outputs before committing")
         if "execution" in cell.get("metadata", {}):
@@ -282,11 +302,13 @@ def problems(path: Path, root: Path = ROOT, content: bytes | None = None, where:
             out.append(f'{rel}: the parameters cell (cell {params[0]}) must default to SCALE = "auto"')
     setups = [c for c in nb.cells if c.cell_type == "code" and REPO_LINE_RE.search(c.source)]
     if len(setups) != 1:
-        out.append(f"{label}: needs exactly one setup cell with COURSE_REPO = \"...\", found {len(setups)}")
+        out.append(f'{label}: needs exactly one setup cell with COURSE_REPO = "...", found {len(setups)}')
     else:
         found = REPO_LINE_RE.search(setups[0].source)["repo"]
         if found != repo:
-            out.append(f"{label}: setup cell's COURSE_REPO is {found!r}, expected {repo!r} (run: make set-repo REPO={repo})")
+            out.append(
+                f"{label}: setup cell's COURSE_REPO is {found!r}, expected {repo!r} (run: make set-repo REPO={repo})"
+            )
     return out
 
 

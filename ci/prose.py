@@ -161,8 +161,15 @@ def rule_for(sentence: str) -> str | None:
 def explain(sentence: str) -> dict:
     """Which words made the lint flag (or pass) a sentence: for tuning and for the tests."""
     found = {}
-    for name, rx in (("result", RESULT_RE), ("run", RUN_RE), ("number", NUMBER_RE), ("compare", COMPARE_RE),
-                     ("cite", CITE_RE), ("own_run", OWN_RUN_RE), ("conditional", CONDITIONAL_RE)):
+    for name, rx in (
+        ("result", RESULT_RE),
+        ("run", RUN_RE),
+        ("number", NUMBER_RE),
+        ("compare", COMPARE_RE),
+        ("cite", CITE_RE),
+        ("own_run", OWN_RUN_RE),
+        ("conditional", CONDITIONAL_RE),
+    ):
         m = rx.search(sentence)
         if m:
             found[name] = m.group()
@@ -180,8 +187,11 @@ def _code_without_comments(source: str) -> str:
 
 def _checks(cell) -> bool:
     """Whether a code cell calls claim( or say( (minirepro.claims)."""
-    return (cell is not None and cell.cell_type == "code"
-            and bool(CHECK_CALL_RE.search(_code_without_comments(cell.source))))
+    return (
+        cell is not None
+        and cell.cell_type == "code"
+        and bool(CHECK_CALL_RE.search(_code_without_comments(cell.source)))
+    )
 
 
 def _nearest_code(cells, i: int, step: int):
@@ -211,8 +221,10 @@ def problems(path, root: Path = ROOT) -> list[str]:
             continue
         escapes = [m["reason"].strip() for m in ESCAPE_RE.finditer(cell.source)]
         if any(not r for r in escapes):
-            out.append(f"{rel}: cell {i}: [escape] '<!-- prose: -->' needs a reason, e.g. "
-                       "'<!-- prose: cited: Brown et al. 2020, Table 2.1 -->'")
+            out.append(
+                f"{rel}: cell {i}: [escape] '<!-- prose: -->' needs a reason, e.g. "
+                "'<!-- prose: cited: Brown et al. 2020, Table 2.1 -->'"
+            )
             continue
         if escapes:
             continue

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, assignments, env_with_venv  # noqa: E402
-
 import subprocess  # noqa: E402
 
+from common import ROOT, assignments, env_with_venv  # noqa: E402
 
 MY_LABS = ROOT / "my-labs"
 MY_LABS_CONFIG = """\
@@ -43,7 +42,9 @@ def main() -> int:
     make_my_labs()
     for aid in assignments():
         for args in (["db", "assignment", "add", aid], ["release_assignment", aid, "--force"]):
-            proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=ROOT, env=env_with_venv(), capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, "-m", "nbgrader", *args], cwd=ROOT, env=env_with_venv(), capture_output=True, text=True
+            )
             if proc.returncode != 0:
                 print(proc.stdout[-2000:], proc.stderr[-2000:], sep="\n")
                 print(f"release: `nbgrader {' '.join(args)}` failed", file=sys.stderr)

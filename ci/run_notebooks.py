@@ -36,15 +36,27 @@ def run_one(path: Path, out_dir: Path, scale: str, timeout: int) -> tuple[float,
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / path.parent.name
-        shutil.copytree(path.parent, work, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb") if path.parent.name == "lectures" else shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(
+            path.parent,
+            work,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb")
+            if path.parent.name == "lectures"
+            else shutil.ignore_patterns(".ipynb_checkpoints"),
+        )
         src = work / path.name
         if not src.exists():
             shutil.copy2(path, src)
         t0 = time.perf_counter()
         try:
             pm.execute_notebook(
-                str(src), str(out), parameters={"SCALE": scale, "DEVICE": "cpu"}, kernel_name="python3",
-                cwd=str(work), progress_bar=False, log_output=False, execution_timeout=timeout,
+                str(src),
+                str(out),
+                parameters={"SCALE": scale, "DEVICE": "cpu"},
+                kernel_name="python3",
+                cwd=str(work),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
             )
             err = ""
         except PapermillExecutionError as exc:
@@ -84,7 +96,10 @@ def main(argv=None) -> int:
             except Exception as exc:  # noqa: BLE001 - the runner itself broke: report, keep going
                 results[path] = (0.0, f"{type(exc).__name__}: {exc}")
             seconds, err = results[path]
-            print(f"notebooks: {path.relative_to(ROOT).as_posix()}: {seconds:.1f} s {'ok' if not err else 'FAIL'}", flush=True)
+            print(
+                f"notebooks: {path.relative_to(ROOT).as_posix()}: {seconds:.1f} s {'ok' if not err else 'FAIL'}",
+                flush=True,
+            )
     rows, failures, total = [], [], 0.0
     for path in paths:
         seconds, err = results[path]
@@ -95,7 +110,9 @@ def main(argv=None) -> int:
             failures.append(f"{rel}: {err} (executed copy: {(out_dir / rel).relative_to(ROOT)})")
     rows.append(["total", f"{total:6.1f}", f"{len(paths) - len(failures)}/{len(paths)} ok"])
     rows.append([f"wall ({args.jobs} at once)", f"{time.perf_counter() - t0:6.1f}", ""])
-    text = table(["notebook", "seconds", "result"], rows, title=f'notebook timing table (papermill, SCALE="{args.scale}", CPU)')
+    text = table(
+        ["notebook", "seconds", "result"], rows, title=f'notebook timing table (papermill, SCALE="{args.scale}", CPU)'
+    )
     (BUILD / "notebook_times.txt").write_text(text + "\n")
     print(text)
     for f in failures:

@@ -47,8 +47,21 @@ FILES = ("LICENSE", "constraints.txt", "environment.yml")
 #: Everything the edition's top level may hold; anything else is a mistake of the builder.
 TOP_LEVEL = set(TREES) | set(FILES) | {"README.md", "Makefile", "pyproject.toml", ".gitignore", ".git"}
 #: Names that must appear nowhere in the edition.
-FORBIDDEN_PARTS = {"solutions", "ci", "wrong_answers", "tests", "build", "benchmarks", "submitted",
-                   "autograded", "feedback", "release", "exchange", "__pycache__", ".ipynb_checkpoints"}
+FORBIDDEN_PARTS = {
+    "solutions",
+    "ci",
+    "wrong_answers",
+    "tests",
+    "build",
+    "benchmarks",
+    "submitted",
+    "autograded",
+    "feedback",
+    "release",
+    "exchange",
+    "__pycache__",
+    ".ipynb_checkpoints",
+}
 FORBIDDEN_NAMES = {"nbgrader_config.py", "gradebook.db"}
 FORBIDDEN_SUFFIXES = {".pyc", ".db"}
 IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", "*.egg-info")
@@ -66,32 +79,26 @@ LEGITIMATE = {
     # the library (src/minirepro), by design
     "words = text.lower().split()": "minirepro.crawl.shingles (lab 02: shingles); lecture 02's rules too",
     "return {tuple(words)} if words else set()": "minirepro.crawl.shingles (lab 02: shingles)",
-    "return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}": "minirepro.crawl.shingles (lab 02: shingles)",
+    "return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}": (
+        "minirepro.crawl.shingles and evaluate's 13-gram overlap (lab 02: shingles)"
+    ),
     "return len(a & b) / len(a | b)": "minirepro.crawl.jaccard (lab 02: jaccard)",
     "parent[x] = parent[parent[x]]": "union-find path halving in minirepro.crawl and lecture 02 (lab 02: clusters)",
     "log_z = torch.logsumexp(logits.float(), dim=-1)": "minirepro.model's z-loss (lab 03: z_loss)",
+    "scaler = torch.amp.GradScaler(": "the opening line of a call, as ruff formats it: the library's fp16 loss scaler",
     # the library's finished versions that lectures use as black boxes, switched off while grading (issue 10)
     "return 6 * n_params * n_tokens": "minirepro.budget.train_flops (lab 01: train_flops; forbidden while grading)",
-    'raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")':
-        "minirepro.budget.zero_bytes_per_gpu's input check (lab 01: zero; forbidden while grading)",
-    "s, b, h, a = seq_len, micro_batch, d_model, n_heads":
-        "minirepro.budget.activation_bytes, Korthikanti et al.'s symbols (lab 01: activations; forbidden while grading)",
-    "return n_layer * s * b * h * (34 + 5 * a * s / h)":
-        "minirepro.budget.activation_bytes, Korthikanti et al. 2022 Eq. 2 (lab 01: activations; forbidden while grading)",
-    "return gpu_days(flops, peak_flops, mfu) * 24 * usd_per_gpu_hour":
-        "minirepro.budget.training_cost (lab 01: cost; forbidden while grading)",
+    'raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")': "minirepro.budget.zero_bytes_per_gpu's input check (lab 01: zero; forbidden while grading)",
+    "s, b, h, a = seq_len, micro_batch, d_model, n_heads": "minirepro.budget.activation_bytes, Korthikanti et al.'s symbols (lab 01: activations; forbidden while grading)",
+    "return n_layer * s * b * h * (34 + 5 * a * s / h)": "minirepro.budget.activation_bytes, Korthikanti et al. 2022 Eq. 2 (lab 01: activations; forbidden while grading)",
+    "return gpu_days(flops, peak_flops, mfu) * 24 * usd_per_gpu_hour": "minirepro.budget.training_cost (lab 01: cost; forbidden while grading)",
     "return tokens_per_s * flops_per_token / peak_flops": "minirepro.budget.mfu (lab 01: cost; forbidden while grading)",
-    "return 1 - ckpt_cost / interval - (interval / 2 + restart_cost) / mtbf":
-        "minirepro.budget.goodput (lab 01: checkpointing; forbidden while grading)",
-    "return sum(c - best for c in capped) / len(capped)":
-        "minirepro.stability.lr_sensitivity (lab 03: lr_sensitivity; forbidden while grading)",
-    "for name, tensor in model.state_dict().items():":
-        "minirepro.train.weights_hash walks the state dict as any digest must (lab 03: weights_digest; forbidden while grading)",
-    "scaler.scale(loss).backward()":
-        "PyTorch's GradScaler idiom, in the engine and lecture 03; lab 03's hidden test replays the real scaler",
+    "return 1 - ckpt_cost / interval - (interval / 2 + restart_cost) / mtbf": "minirepro.budget.goodput (lab 01: checkpointing; forbidden while grading)",
+    "return sum(c - best for c in capped) / len(capped)": "minirepro.stability.lr_sensitivity (lab 03: lr_sensitivity; forbidden while grading)",
+    "for name, tensor in model.state_dict().items():": "minirepro.train.weights_hash walks the state dict as any digest must (lab 03: weights_digest; forbidden while grading)",
+    "scaler.scale(loss).backward()": "PyTorch's GradScaler idiom, in the engine and lecture 03; lab 03's hidden test replays the real scaler",
     # lectures: one generic line of a longer answer
-    "a, b, e, alpha, beta = best.x":
-        "lecture 04 unpacks its own multi-start fit's result into the same names (lab 04: fit_scaling_law)",
+    "a, b, e, alpha, beta = best.x": "lecture 04 unpacks its own multi-start fit's result into the same names (lab 04: fit_scaling_law)",
 }
 REGIONS = {
     "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
@@ -191,7 +198,11 @@ def file_lines(path: Path) -> list[tuple[str, str]]:
                 source = "".join(source) if isinstance(source, list) else str(source)
                 out += [(f"cell {i} line {j + 1}", normalise(line)) for j, line in enumerate(source.splitlines())]
                 rest = {k: v for k, v in cell.items() if k != "source"}
-                out += [(f"cell {i} outputs or metadata", normalise(line)) for s in _strings(rest) for line in s.splitlines()]
+                out += [
+                    (f"cell {i} outputs or metadata", normalise(line))
+                    for s in _strings(rest)
+                    for line in s.splitlines()
+                ]
             rest = {k: v for k, v in data.items() if k != "cells"}
             out += [("notebook metadata", normalise(line)) for s in _strings(rest) for line in s.splitlines()]
             return out
@@ -253,7 +264,9 @@ def notebook_problems(edition: Path, root: Path = ROOT) -> list[str]:
         for path in edition_files(edition):
             for where, line in file_lines(path):
                 if pattern.search(line):
-                    out.append(f"{path.relative_to(edition).as_posix()} {where}: names the instructors' repository {instructor}")
+                    out.append(
+                        f"{path.relative_to(edition).as_posix()} {where}: names the instructors' repository {instructor}"
+                    )
     return out
 
 
@@ -276,8 +289,12 @@ def tracked(root: Path, tree: str) -> list[Path] | None:
 def untracked(root: Path, tree: str) -> list[str]:
     """Files under ``tree`` that git neither tracks nor ignores: left out of the edition until added."""
     try:
-        proc = subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard", "--", tree],
-                              cwd=root, capture_output=True, check=True)
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--others", "--exclude-standard", "--", tree],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return []
     return [p for p in proc.stdout.decode().split("\0") if p]
@@ -498,7 +515,9 @@ def prepare_out(out: Path, root: Path, repo: str) -> None:
         except (OSError, KeyError, tomllib.TOMLDecodeError):
             cfg = {}
         if cfg.get("repository") != repo:
-            raise SystemExit(f"--out {out}: not empty and not an earlier student edition of {repo}; refusing to empty it")
+            raise SystemExit(
+                f"--out {out}: not empty and not an earlier student edition of {repo}; refusing to empty it"
+            )
     out.mkdir(parents=True, exist_ok=True)
     for path in out.iterdir():
         if path.name == ".git":
@@ -538,12 +557,16 @@ def main(argv=None) -> int:
     for msg in found:
         print(f"student-edition: {msg}")
     if any(" from " in msg for msg in found):
-        print("student-edition: a line of the key is in the edition; remove it from what students receive, or, if it is\n"
-              "generic or released by design, add it to LEGITIMATE in ci/student_edition.py with the reason")
+        print(
+            "student-edition: a line of the key is in the edition; remove it from what students receive, or, if it is\n"
+            "generic or released by design, add it to LEGITIMATE in ci/student_edition.py with the reason"
+        )
     files = edition_files(out)
     size = sum(p.stat().st_size for p in files)
-    print(f"student-edition: {len(files)} files, {size / 1e6:.1f} MB in {out}; "
-          f"badges and setup cells point at {student_repository()}; {len(found)} problems")
+    print(
+        f"student-edition: {len(files)} files, {size / 1e6:.1f} MB in {out}; "
+        f"badges and setup cells point at {student_repository()}; {len(found)} problems"
+    )
     return 1 if found else 0
 
 

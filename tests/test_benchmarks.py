@@ -18,9 +18,11 @@ def load(name):
 def test_dedup_benchmark_runs_the_lab_reference_solution_and_datasketch():
     bench = load("dedup_speed")
     ref = bench.load_reference()  # the answer cells of solutions/02_data/02_data.ipynb
-    texts = ["alpha beta gamma delta epsilon zeta eta theta iota kappa",
-             "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda",
-             "one two three four five six seven eight nine ten eleven"]
+    texts = [
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda",
+        "one two three four five six seven eight nine ten eleven",
+    ]
     assert list(ref["dedup"](texts)) == [0, 0, 2]
     sets = [ref["shingles"](t) for t in texts]
     labels, t_sign, t_total = bench.datasketch_dedup(sets, ref)

@@ -41,20 +41,29 @@ def test_without_a_browser_it_skips_locally_and_fails_under_ci():
 
 def test_the_script_skips_with_exit_0_when_chromium_is_absent(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "MINIREPRO_CHROMIUM": str(tmp_path / "no-chromium"), "CI": ""}
-    proc = subprocess.run([sys.executable, str(ROOT / "ci" / "browser_check.py")], env=env, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "ci" / "browser_check.py")], env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("browser: skipped: no chromium at "), proc.stdout
     env["CI"] = "true"
-    proc = subprocess.run([sys.executable, str(ROOT / "ci" / "browser_check.py")], env=env, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "ci" / "browser_check.py")], env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 1 and proc.stdout.startswith("browser: FAILED: no chromium at "), proc.stdout
 
 
 def test_reference_answer_is_the_solution_without_its_markers(tmp_path):
     source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
-    nb = {"cells": [{"cell_type": "code", "source": source.splitlines(keepends=True),
-                     "metadata": {"nbgrader": {"grade_id": "f", "solution": True}}}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": source.splitlines(keepends=True),
+                "metadata": {"nbgrader": {"grade_id": "f", "solution": True}},
+            }
+        ]
+    }
     path = tmp_path / "s.ipynb"
     path.write_text(json.dumps(nb))
     assert browser_check.reference_answer(path, "f") == "def f(x):\n    return 2 * x"
@@ -65,15 +74,18 @@ def test_the_lab_it_answers_has_the_answer_and_its_test_next_to_each_other():
     lab = ROOT / "labs" / browser_check.LAB / f"{browser_check.LAB}.ipynb"
     answer_at = browser_check.cell_index(lab, browser_check.ANSWER_ID)
     assert browser_check.cell_index(lab, browser_check.TEST_ID) == answer_at + 1
-    answer = browser_check.reference_answer(ROOT / "solutions" / browser_check.LAB / f"{browser_check.LAB}.ipynb",
-                                            browser_check.ANSWER_ID)
+    answer = browser_check.reference_answer(
+        ROOT / "solutions" / browser_check.LAB / f"{browser_check.LAB}.ipynb", browser_check.ANSWER_ID
+    )
     assert "SOLUTION" not in answer and "NotImplementedError" not in answer
     compile(answer, "answer", "exec")
 
 
 def test_fetched_labs_land_where_the_course_config_puts_them():
-    assert browser_check.fetched_notebook(ROOT).relative_to(ROOT).as_posix() == \
-        f"{browser_check.ASSIGNMENT_DIR}/{browser_check.LAB}/{browser_check.LAB}.ipynb"
+    assert (
+        browser_check.fetched_notebook(ROOT).relative_to(ROOT).as_posix()
+        == f"{browser_check.ASSIGNMENT_DIR}/{browser_check.LAB}/{browser_check.LAB}.ipynb"
+    )
     assert f'"{browser_check.ASSIGNMENT_DIR}"' in (ROOT / "nbgrader_config.py").read_text()
 
 

@@ -35,7 +35,9 @@ def test_param_count_refuses_a_d_model_the_heads_do_not_span():
             with pytest.raises(ValueError, match="24 x 128 = 3072"):
                 budget.param_count(s.n_layer, s.d_model, n_heads=s.n_heads, d_head=s.d_head)
         else:
-            assert budget.param_count(s.n_layer, s.d_model, n_heads=s.n_heads, d_head=s.d_head) == budget.param_count(s.n_layer, s.d_model)
+            assert budget.param_count(s.n_layer, s.d_model, n_heads=s.n_heads, d_head=s.d_head) == budget.param_count(
+                s.n_layer, s.d_model
+            )
 
 
 def test_param_count_matches_the_course_model():

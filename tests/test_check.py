@@ -4,8 +4,8 @@ import time
 
 import nbformat
 import pytest
-
 from conftest import ROOT
+
 from minirepro import check
 
 LAB = ROOT / "labs" / "01_compute_budgeting" / "01_compute_budgeting.ipynb"
@@ -18,9 +18,22 @@ def _nb(*cells):
     for kind, src, gid in cells:
         cell = nbformat.v4.new_code_cell(src)
         if kind == "answer":
-            cell.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": gid, "locked": False, "schema_version": 3}
+            cell.metadata["nbgrader"] = {
+                "solution": True,
+                "grade": False,
+                "grade_id": gid,
+                "locked": False,
+                "schema_version": 3,
+            }
         elif kind == "test":
-            cell.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": gid, "points": 1, "locked": True, "schema_version": 3}
+            cell.metadata["nbgrader"] = {
+                "solution": False,
+                "grade": True,
+                "grade_id": gid,
+                "points": 1,
+                "locked": True,
+                "schema_version": 3,
+            }
         nb.cells.append(cell)
     return nb
 
@@ -38,9 +51,11 @@ def test_solution_passes_every_question_including_hidden_tests():
 
 
 def test_the_library_s_finished_answers_are_switched_off_as_in_grading(tmp_path):
-    nb = _nb(("answer", "import minirepro.measure as m\ndef fpt(*a):\n    return m.flops_per_token(*a)", "fpt"),
-             ("test", "assert fpt(1e6, 2, 64, 32) > 0", "test_fpt"),
-             ("test", "import minirepro.measure\nassert minirepro.measure.flops_per_token(1e6, 2, 64, 32) > 0", "test_ref"))
+    nb = _nb(
+        ("answer", "import minirepro.measure as m\ndef fpt(*a):\n    return m.flops_per_token(*a)", "fpt"),
+        ("test", "assert fpt(1e6, 2, 64, 32) > 0", "test_fpt"),
+        ("test", "import minirepro.measure\nassert minirepro.measure.flops_per_token(1e6, 2, 64, 32) > 0", "test_ref"),
+    )
     nb.metadata["minirepro"] = {"forbidden": ["minirepro.measure.flops_per_token"]}
     path = tmp_path / "lab.ipynb"
     nbformat.write(nb, path)
@@ -51,7 +66,14 @@ def test_the_library_s_finished_answers_are_switched_off_as_in_grading(tmp_path)
 
 def test_infinite_loop_is_interrupted_and_reported(tmp_path):
     path = tmp_path / "loop.ipynb"
-    nbformat.write(_nb(("answer", "def f():\n    while True:\n        pass", "f"), ("test", "f()", "test_f"), ("test", "assert 1 + 1 == 2", "test_g")), path)
+    nbformat.write(
+        _nb(
+            ("answer", "def f():\n    while True:\n        pass", "f"),
+            ("test", "f()", "test_f"),
+            ("test", "assert 1 + 1 == 2", "test_g"),
+        ),
+        path,
+    )
     results = check.check_notebook(path, timeout=3)
     assert [r.passed for r in results] == [False, True]
     assert "timed out" in results[0].message
@@ -69,21 +91,36 @@ SWALLOWS_INTERRUPT = {
 @pytest.mark.parametrize("answer", sorted(SWALLOWS_INTERRUPT))
 def test_loop_that_ignores_the_interrupt_is_stopped_and_reported(tmp_path, answer):
     path = tmp_path / "swallow.ipynb"
-    cells = [("test", "assert 1 + 1 == 2", "test_before"), ("answer", SWALLOWS_INTERRUPT[answer], "f"), ("test", "f()", "test_f"), ("test", "assert True", "test_after")]
+    cells = [
+        ("test", "assert 1 + 1 == 2", "test_before"),
+        ("answer", SWALLOWS_INTERRUPT[answer], "f"),
+        ("test", "f()", "test_f"),
+        ("test", "assert True", "test_after"),
+    ]
     nbformat.write(_nb(*cells), path)
     start = time.monotonic()
     results = check.check_notebook(path, timeout=2)
     elapsed = time.monotonic() - start
     assert elapsed < 30, f"took {elapsed:.1f} s"  # 2 s limit + grace + kernel start; it used to hang forever
-    assert [(r.grade_id, r.passed) for r in results] == [("test_before", True), ("test_f", False), ("test_after", False)]
-    assert results[1].message == "timed out after 2 s: the cell ignored the interrupt (a loop that catches KeyboardInterrupt?)"
+    assert [(r.grade_id, r.passed) for r in results] == [
+        ("test_before", True),
+        ("test_f", False),
+        ("test_after", False),
+    ]
+    assert (
+        results[1].message
+        == "timed out after 2 s: the cell ignored the interrupt (a loop that catches KeyboardInterrupt?)"
+    )
     assert results[2].message.startswith("not run: the kernel was stopped because cell 'test_f' ran past 2 s")
 
 
 def test_cli_reports_a_loop_that_ignores_the_interrupt(tmp_path, capsys):
     path = tmp_path / "swallow.ipynb"
     answer = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"  # hangs in the answer cell itself
-    nbformat.write(_nb(("test", "assert True", "test_before"), ("answer", answer, "hang"), ("test", "assert True", "test_after")), path)
+    nbformat.write(
+        _nb(("test", "assert True", "test_before"), ("answer", answer, "hang"), ("test", "assert True", "test_after")),
+        path,
+    )
     assert check.main([str(path), "--timeout", "1"]) == 1
     out = capsys.readouterr().out
     assert "test_before" in out and "1/2 passed" in out
@@ -92,7 +129,14 @@ def test_cli_reports_a_loop_that_ignores_the_interrupt(tmp_path, capsys):
 
 def test_dead_kernel_is_reported_not_lost(tmp_path):
     path = tmp_path / "dies.ipynb"
-    nbformat.write(_nb(("test", "assert True", "test_a"), ("answer", "import os\nos._exit(1)", "boom"), ("test", "assert True", "test_b")), path)
+    nbformat.write(
+        _nb(
+            ("test", "assert True", "test_a"),
+            ("answer", "import os\nos._exit(1)", "boom"),
+            ("test", "assert True", "test_b"),
+        ),
+        path,
+    )
     results = check.check_notebook(path, timeout=20)
     assert results[0].passed
     assert not results[1].passed and "kernel died" in results[1].message
@@ -101,7 +145,9 @@ def test_dead_kernel_is_reported_not_lost(tmp_path):
 def test_test_cell_that_kills_the_kernel_fails(tmp_path):
     path = tmp_path / "dies.ipynb"
     dies = "import os, time\nprint('hi')\ntime.sleep(0.5)\nos._exit(1)"  # its execute_input and output arrive first
-    nbformat.write(_nb(("test", "assert True", "test_a"), ("test", dies, "test_dies"), ("test", "assert True", "test_b")), path)
+    nbformat.write(
+        _nb(("test", "assert True", "test_a"), ("test", dies, "test_dies"), ("test", "assert True", "test_b")), path
+    )
     results = check.check_notebook(path, timeout=20)
     assert [r.passed for r in results] == [True, False, False]
     assert "kernel died while this cell ran" in results[1].message

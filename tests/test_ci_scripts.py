@@ -3,13 +3,11 @@
 import os
 import shutil
 import subprocess
-from pathlib import Path
-
-import nbformat
-import pytest
 
 import grade
 import nbconventions
+import nbformat
+import pytest
 import set_repo
 from common import assignments, table
 from conftest import ROOT
@@ -42,11 +40,25 @@ def test_conforming_notebook_has_no_problems(course):
         (lambda nb: nb.metadata["kernelspec"].__setitem__("name", "python3.11"), "kernelspec"),
         (lambda nb: nb.cells[0].__setitem__("source", "# Title\n\nno badge"), "no 'Open in Colab' badge"),
         (lambda nb: nb.cells.insert(0, nbformat.v4.new_code_cell("x = 1")), "cell 0 must be a markdown title"),
-        (lambda nb: nb.cells.append(nbformat.v4.new_code_cell("SCALE = 'full'", metadata={"tags": ["parameters"]})), "exactly one cell tagged"),
-        (lambda nb: nb.cells[2].__setitem__("source", 'SCALE = "full"\nDEVICE = "auto"\nSEED = 0'), 'default to SCALE = "auto"'),
+        (
+            lambda nb: nb.cells.append(nbformat.v4.new_code_cell("SCALE = 'full'", metadata={"tags": ["parameters"]})),
+            "exactly one cell tagged",
+        ),
+        (
+            lambda nb: nb.cells[2].__setitem__("source", 'SCALE = "full"\nDEVICE = "auto"\nSEED = 0'),
+            'default to SCALE = "auto"',
+        ),
         (lambda nb: nb.cells[2].__setitem__("source", 'SCALE = "auto"\nDEVICE = "auto"'), "does not set SEED"),
-        (lambda nb: nb.cells[1].__setitem__("source", nb.cells[1].source.replace("never-reproduced/course", "me/fork")), "COURSE_REPO"),
-        (lambda nb: nb.cells[0].__setitem__("source", nb.cells[0].source.replace("lectures/99_x", "lectures/98_y")), "badge points at"),
+        (
+            lambda nb: nb.cells[1].__setitem__(
+                "source", nb.cells[1].source.replace("never-reproduced/course", "me/fork")
+            ),
+            "COURSE_REPO",
+        ),
+        (
+            lambda nb: nb.cells[0].__setitem__("source", nb.cells[0].source.replace("lectures/99_x", "lectures/98_y")),
+            "badge points at",
+        ),
     ],
 )
 def test_hygiene_catches(course, breakage, expected):
@@ -85,7 +97,10 @@ def lab_course(course):
 def test_conforming_layout_has_no_problems(lab_course):
     assert nbconventions.lab_layout_problems(lab_course) == []
     assert [p.relative_to(lab_course).as_posix() for p in nbconventions.all_notebooks(lab_course)] == [
-        "labs/99_x/99_x.ipynb", "lectures/99_x.ipynb", "solutions/99_x/99_x.ipynb"]
+        "labs/99_x/99_x.ipynb",
+        "lectures/99_x.ipynb",
+        "solutions/99_x/99_x.ipynb",
+    ]
 
 
 def test_the_real_course_follows_the_layout():
@@ -101,13 +116,17 @@ def rename(root, src, dst):
     "breakage, expected",
     [
         # a lab whose notebook is not named as its folder: `make labs` and the grader would skip it
-        (lambda r: rename(r, "solutions/99_x/99_x.ipynb", "solutions/99_x/other.ipynb"),
-         "solutions/99_x/: holds other.ipynb, not 99_x.ipynb"),
+        (
+            lambda r: rename(r, "solutions/99_x/99_x.ipynb", "solutions/99_x/other.ipynb"),
+            "solutions/99_x/: holds other.ipynb, not 99_x.ipynb",
+        ),
         # a folder named differently from its notebook, in labs/ too
         (lambda r: rename(r, "labs/99_x", "labs/99_y"), "labs/99_y/: holds 99_x.ipynb, not 99_y.ipynb"),
         # a solution folder with no notebook (its data files only)
-        (lambda r: (r / "solutions/98_y").mkdir() or (r / "solutions/98_y/data.json").write_text("{}"),
-         "solutions/98_y/: no notebook"),
+        (
+            lambda r: (r / "solutions/98_y").mkdir() or (r / "solutions/98_y/data.json").write_text("{}"),
+            "solutions/98_y/: no notebook",
+        ),
         # a solution folder with two notebooks
         (lambda r: write_lab(r, "solutions", "99_x", name="draft"), "solutions/99_x/: 2 notebooks"),
         # a notebook one folder too deep is found, not skipped
@@ -116,20 +135,32 @@ def rename(root, src, dst):
         (lambda r: shutil.rmtree(r / "labs/99_x"), "solutions/99_x/: no generated lab in labs/99_x/"),
         (lambda r: shutil.rmtree(r / "solutions/99_x"), "labs/99_x/: no source in solutions/99_x/"),
         # the last cell: missing, naming another lab, or not the last one
-        (lambda r: write_lab(r, "solutions", "99_x", last=None),
-         'must be a code cell holding only minirepro.check_lab("99_x")'),
-        (lambda r: write_lab(r, "labs", "99_x", last='minirepro.check_lab("01_compute_budgeting")'),
-         "labs/99_x/99_x.ipynb: the last cell checks lab '01_compute_budgeting'"),
+        (
+            lambda r: write_lab(r, "solutions", "99_x", last=None),
+            'must be a code cell holding only minirepro.check_lab("99_x")',
+        ),
+        (
+            lambda r: write_lab(r, "labs", "99_x", last='minirepro.check_lab("01_compute_budgeting")'),
+            "labs/99_x/99_x.ipynb: the last cell checks lab '01_compute_budgeting'",
+        ),
         (lambda r: write_lab(r, "solutions", "99_x", last='minirepro.check_lab("99_x")\nx = 1'), "must be a code cell"),
         # names: NN_topic, and notebooks where they belong
-        (lambda r: (write_lab(r, "solutions", "9_x"), write_lab(r, "labs", "9_x")),
-         "solutions/9_x/: a lab's folder is named NN_topic"),
-        (lambda r: rename(r, "lectures/99_x.ipynb", "lectures/Lecture 99.ipynb"),
-         "lectures/Lecture 99.ipynb: a lecture is named NN_topic"),
-        (lambda r: rename(r, "lectures/99_x.ipynb", "lectures/old/99_x.ipynb"),
-         "lectures/old/99_x.ipynb: a lecture lies in lectures/"),
-        (lambda r: rename(r, "solutions/99_x/99_x.ipynb", "solutions/99_x.ipynb"),
-         "solutions/99_x.ipynb: a notebook directly in solutions/"),
+        (
+            lambda r: (write_lab(r, "solutions", "9_x"), write_lab(r, "labs", "9_x")),
+            "solutions/9_x/: a lab's folder is named NN_topic",
+        ),
+        (
+            lambda r: rename(r, "lectures/99_x.ipynb", "lectures/Lecture 99.ipynb"),
+            "lectures/Lecture 99.ipynb: a lecture is named NN_topic",
+        ),
+        (
+            lambda r: rename(r, "lectures/99_x.ipynb", "lectures/old/99_x.ipynb"),
+            "lectures/old/99_x.ipynb: a lecture lies in lectures/",
+        ),
+        (
+            lambda r: rename(r, "solutions/99_x/99_x.ipynb", "solutions/99_x.ipynb"),
+            "solutions/99_x.ipynb: a notebook directly in solutions/",
+        ),
     ],
 )
 def test_layout_problems_are_reported(lab_course, breakage, expected):
@@ -211,7 +242,9 @@ def test_judge_is_strict():
     # an attack must score nothing on the tests its answers deserve to fail, and be flagged when it says so
     attack = grade.WrongAnswer("a", "d", ["test_a"], {}, expect="flagged", attack=True)
     assert not grade.judge(lost, "flagged", attack)[0]
-    assert grade.judge(grade.Outcome("s", 1, 2, {"test_a": (0, 1), "test_b": (1, 1)}, flags=["tampered"]), "flagged", attack)[0]
+    assert grade.judge(
+        grade.Outcome("s", 1, 2, {"test_a": (0, 1), "test_b": (1, 1)}, flags=["tampered"]), "flagged", attack
+    )[0]
     assert not grade.judge(grade.Outcome("s", 2, 2, {"test_a": (1, 1)}, flags=["tampered"]), "flagged", attack)[0]
     assert not grade.judge(grade.Outcome("s", status="LOST"), "flagged", attack)[0]
 

@@ -7,10 +7,9 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import check_all
 import colab_check as cc
+import pytest
 
 GOOD = [
     "minirepro/__init__.py",
@@ -34,13 +33,16 @@ def test_a_good_wheel_has_no_problems(tmp_path):
     assert cc.wheel_problems(fake_wheel(tmp_path, GOOD), ["shipped/scaling_sweep_smoke.json"]) == []
 
 
-@pytest.mark.parametrize("extra, expected", [
-    ("tests/test_budget.py", "does not belong"),
-    ("ci/grade.py", "does not belong"),
-    ("solutions/01_compute_budgeting/01_compute_budgeting.ipynb", "does not belong"),
-    ("minirepro/ci/grade.py", "does not belong"),
-    ("conftest.py", "unexpected top-level"),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("tests/test_budget.py", "does not belong"),
+        ("ci/grade.py", "does not belong"),
+        ("solutions/01_compute_budgeting/01_compute_budgeting.ipynb", "does not belong"),
+        ("minirepro/ci/grade.py", "does not belong"),
+        ("conftest.py", "unexpected top-level"),
+    ],
+)
 def test_a_wheel_with_course_files_is_flagged(tmp_path, extra, expected):
     problems = cc.wheel_problems(fake_wheel(tmp_path, GOOD + [extra]), ["shipped/scaling_sweep_smoke.json"])
     assert len(problems) == 1 and expected in problems[0] and extra in problems[0]
@@ -49,7 +51,8 @@ def test_a_wheel_with_course_files_is_flagged(tmp_path, extra, expected):
 def test_a_wheel_without_its_package_data_is_flagged(tmp_path):
     names = fake_wheel(tmp_path, [n for n in GOOD if "shipped" not in n])
     assert cc.wheel_problems(names, ["shipped/scaling_sweep_smoke.json"]) == [
-        "package data missing: minirepro/shipped/scaling_sweep_smoke.json"]
+        "package data missing: minirepro/shipped/scaling_sweep_smoke.json"
+    ]
     assert "no minirepro/__init__.py" in cc.wheel_problems(["minirepro/shipped/x.json"], [])
 
 
@@ -81,15 +84,18 @@ ANSWER = {"solution": True, "grade": False}
 TEST = {"solution": False, "grade": True}
 
 
-@pytest.mark.parametrize("cells, verdict", [
-    ([cell(), cell(), cell(grader=ANSWER), cell(grader=TEST, error="NotImplementedError")], ""),
-    ([cell(), cell(grader=ANSWER, error="NotImplementedError")], ""),
-    ([cell(error="ImportError"), cell(grader=ANSWER)], "raised ImportError"),
-    ([cell(), cell(grader=ANSWER), cell(grader=TEST, error="FileNotFoundError")], "raised FileNotFoundError"),
-    ([cell(error="NotImplementedError"), cell(grader=ANSWER)], "not an answer or test cell"),
-    ([cell(), cell(grader=ANSWER), cell(grader=TEST)], "ran through"),
-    ([cell(), cell(error="NotImplementedError")], "no answer cell"),
-])
+@pytest.mark.parametrize(
+    "cells, verdict",
+    [
+        ([cell(), cell(), cell(grader=ANSWER), cell(grader=TEST, error="NotImplementedError")], ""),
+        ([cell(), cell(grader=ANSWER, error="NotImplementedError")], ""),
+        ([cell(error="ImportError"), cell(grader=ANSWER)], "raised ImportError"),
+        ([cell(), cell(grader=ANSWER), cell(grader=TEST, error="FileNotFoundError")], "raised FileNotFoundError"),
+        ([cell(error="NotImplementedError"), cell(grader=ANSWER)], "not an answer or test cell"),
+        ([cell(), cell(grader=ANSWER), cell(grader=TEST)], "ran through"),
+        ([cell(), cell(error="NotImplementedError")], "no answer cell"),
+    ],
+)
 def test_student_lab_verdicts(cells, verdict):
     nb = {"cells": cells}
     problem = cc.student_lab_problem(nb, cc.first_error(nb))
@@ -105,10 +111,16 @@ def probe_nb(**probe):
 def test_probe_accepts_the_wheel_in_the_venv_and_rejects_anything_else(tmp_path):
     venv, wheel = tmp_path / "venv", Path("/x/dist/minirepro-0.1.0-py3-none-any.whl")
     versions = {"torch": "2.13.0+cpu", "numpy": "2.4.6"}
-    good = dict(executable=str(venv / "bin/python"), minirepro=str(venv / "lib/python3.11/site-packages/minirepro/__init__.py"),
-                direct_url=json.dumps({"url": f"file://{wheel}", "archive_info": {}}), **versions)
+    good = dict(
+        executable=str(venv / "bin/python"),
+        minirepro=str(venv / "lib/python3.11/site-packages/minirepro/__init__.py"),
+        direct_url=json.dumps({"url": f"file://{wheel}", "archive_info": {}}),
+        **versions,
+    )
     assert cc.probe_problems(cc.probe_result(probe_nb(**good)), venv, wheel, versions) == []
-    assert cc.probe_problems(cc.probe_result({"cells": [cell()]}), venv, wheel, versions) == ["the probe cell did not run"]
+    assert cc.probe_problems(cc.probe_result({"cells": [cell()]}), venv, wheel, versions) == [
+        "the probe cell did not run"
+    ]
     bad = {
         "executable": "/usr/bin/python3",
         "minirepro": "/work/main/src/minirepro/__init__.py",

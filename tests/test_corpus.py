@@ -12,7 +12,13 @@ from conftest import markdown_table_rows
 
 from minirepro import corpus
 from minirepro.corpus import (
-    SEPARATOR, corpus_stats, entropy_floor, generate_corpus, make_world, qa_items, training_text,
+    SEPARATOR,
+    corpus_stats,
+    entropy_floor,
+    generate_corpus,
+    make_world,
+    qa_items,
+    training_text,
 )
 
 CARD = Path(__file__).resolve().parents[1] / "datasets" / "fictional_world.md"
@@ -214,8 +220,12 @@ def test_the_injectivity_check_catches_ambiguity(monkeypatch):
         corpus.assert_prefix_free(["", "a"])
     corpus.assert_prefix_free(["ab", "ac", "b"])
     # Two wordings of one fact that read the same: the check must refuse the genre.
-    twin = corpus.Genre("twin", "place", ("Twin: {N}\n\n",), (("{N} lies in {country}.", "{N} lies in {country}."),
-                                                               ("{N} was founded in {founded}.",)))
+    twin = corpus.Genre(
+        "twin",
+        "place",
+        ("Twin: {N}\n\n",),
+        (("{N} lies in {country}.", "{N} lies in {country}."), ("{N} was founded in {founded}.",)),
+    )
     monkeypatch.setattr(corpus, "GENRES", (twin,) + corpus.GENRES)
     with pytest.raises(AssertionError, match="not injective"):
         generate_corpus(0, "smoke", world=make_world(0, "smoke"), n_docs=300, check=True)
@@ -256,15 +266,18 @@ def test_python_docs_corpus_is_real_text_for_lectures_only():
         entropy_floor(docs)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: generate_corpus(0, "huge"),
-    lambda: generate_corpus(-1, "smoke"),
-    lambda: generate_corpus(1.5, "smoke"),
-    lambda: generate_corpus(0, "smoke", n_docs=0),
-    lambda: make_world(0, 3),
-    lambda: make_world(0, "medium"),
-    lambda: entropy_floor([]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: generate_corpus(0, "huge"),
+        lambda: generate_corpus(-1, "smoke"),
+        lambda: generate_corpus(1.5, "smoke"),
+        lambda: generate_corpus(0, "smoke", n_docs=0),
+        lambda: make_world(0, 3),
+        lambda: make_world(0, "medium"),
+        lambda: entropy_floor([]),
+    ],
+)
 def test_bad_arguments_are_clear_errors(call):
     with pytest.raises(ValueError):
         call()

@@ -33,11 +33,22 @@ def full():
 def assert_matches_card(scale, web):
     stats = crawl.crawl_stats(web)
     sizes = card_rows(8)[scale]
-    assert [stats[k] for k in ("pages", "bytes", "words", "duplicate_pairs", "reference_documents",
-                               "benchmark_items", "planted_items")] == [number(c) for c in sizes[1:]]
+    assert [
+        stats[k]
+        for k in (
+            "pages",
+            "bytes",
+            "words",
+            "duplicate_pairs",
+            "reference_documents",
+            "benchmark_items",
+            "planted_items",
+        )
+    ] == [number(c) for c in sizes[1:]]
     sums = card_rows(4)[scale]
-    assert [stats["sha256_pages"], stats["sha256_reference"], stats["sha256_benchmark"]] == sums[1:], \
+    assert [stats["sha256_pages"], stats["sha256_reference"], stats["sha256_benchmark"]] == sums[1:], (
         f"{scale} crawl changed: update datasets/toy_crawl.md only if on purpose"
+    )
     column = 1 if scale == "smoke" else 2
     classes = card_rows(3)
     for q in crawl.QUALITIES:
@@ -101,8 +112,9 @@ def test_near_duplicates_hit_their_target_range(smoke, full):
         members = {}
         for q in web.pages:
             members.setdefault(q.cluster, []).append(q.text)
-        assert all(any(t in p.text for t in members[p.cluster] if t != p.text) for p in mirrors), \
+        assert all(any(t in p.text for t in members[p.cluster] if t != p.text) for p in mirrors), (
             "a mirror holds the text of a page of its cluster"
+        )
 
 
 def test_templated_families_differ_by_one_line(smoke):
@@ -198,11 +210,14 @@ def test_ground_truth_dedup_is_reachable(smoke):
                 assert crawl.jaccard(sets[r], sets[q.id]) < 0.45
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: crawl.generate_crawl(0, "huge"), "scale"),
-    (lambda: crawl.generate_crawl(-1, "smoke"), "seed"),
-    (lambda: crawl.generate_crawl("0", "smoke"), "seed"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: crawl.generate_crawl(0, "huge"), "scale"),
+        (lambda: crawl.generate_crawl(-1, "smoke"), "seed"),
+        (lambda: crawl.generate_crawl("0", "smoke"), "seed"),
+    ],
+)
 def test_bad_arguments_are_clear_errors(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()

@@ -117,18 +117,21 @@ def test_batch_seed_is_collision_free():
             batch_seed(*bad)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(seq_len=100), "needs at least 101 tokens"),
-    (dict(seq_len=0), "seq_len"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(batch_size=2.0), "batch_size"),
-    (dict(step=-1), "step"),
-    (dict(seed=-2), "seed"),
-    (dict(tokens=torch.zeros(4, 25, dtype=torch.long)), "1-D integer"),
-    (dict(tokens=torch.zeros(100)), "1-D integer"),
-    (dict(tokens="some text"), "not a str"),
-    (dict(tokens=["a document"]), "tokenize"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(seq_len=100), "needs at least 101 tokens"),
+        (dict(seq_len=0), "seq_len"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=2.0), "batch_size"),
+        (dict(step=-1), "step"),
+        (dict(seed=-2), "seed"),
+        (dict(tokens=torch.zeros(4, 25, dtype=torch.long)), "1-D integer"),
+        (dict(tokens=torch.zeros(100)), "1-D integer"),
+        (dict(tokens="some text"), "not a str"),
+        (dict(tokens=["a document"]), "tokenize"),
+    ],
+)
 def test_bad_batch_requests_are_clear_errors(kwargs, message):
     args = dict(tokens=torch.arange(100), step=0, batch_size=2, seq_len=8, seed=0) | kwargs
     with pytest.raises(ValueError, match=message):

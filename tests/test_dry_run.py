@@ -40,7 +40,8 @@ def test_stated_gpu_time_agrees_with_the_projection(name):
         assert projected <= minutes, f"{name}: states under {minutes} min, projected {projected:.1f} min on a T4"
     else:
         assert abs(projected - minutes) <= 1 or 1 / TOLERANCE <= projected / minutes <= TOLERANCE, (
-            f"{name}: states about {minutes} min, projected {projected:.1f} min on a T4")
+            f"{name}: states about {minutes} min, projected {projected:.1f} min on a T4"
+        )
 
 
 def test_every_full_configuration_fits_a_t4():
@@ -52,5 +53,6 @@ def test_every_full_configuration_fits_a_t4():
 def test_memory_formula():
     job = dry_run.Job("x", dict(n_layer=12, n_head=12, d_model=768, n_ctx=1024, vocab_size=50304), 8, 1)
     # GPT-2 small: 124M parameters x 18 bytes + 12 x 8 x 1024 x 768 x 34 + 8 x 1024 x 50304 x 10 bytes
-    assert dry_run.memory_estimate(job) == pytest.approx(124.48e6 * 18 + 12 * 8 * 1024 * 768 * 34 + 8 * 1024 * 50304 * 10,
-                                                         rel=1e-3)
+    assert dry_run.memory_estimate(job) == pytest.approx(
+        124.48e6 * 18 + 12 * 8 * 1024 * 768 * 34 + 8 * 1024 * 50304 * 10, rel=1e-3
+    )

@@ -125,7 +125,7 @@ def test_context_is_cut_from_the_left_to_the_window(gpt):
     keep = n + 1 - len(continuation)  # what fits: n_ctx inputs predict the last n_ctx tokens
     (cut,) = ev.loglikelihoods(gpt, [(context[-keep:], continuation)])
     assert long.logprob == pytest.approx(cut.logprob, abs=1e-5)
-    (cut_more,) = ev.loglikelihoods(gpt, [(context[-keep + 1:], continuation)])
+    (cut_more,) = ev.loglikelihoods(gpt, [(context[-keep + 1 :], continuation)])
     assert cut_more.logprob != pytest.approx(long.logprob, abs=1e-5)
 
 
@@ -177,8 +177,10 @@ def test_multiple_choice_ties_go_to_the_first_choice_and_metrics_average():
 
 
 def test_multiple_choice_batched_equals_one_at_a_time(gpt):
-    qs = [("Q: What is the capital of Krorkar?\nA:", ["Gentend.", "Krimfim.", "Thesshas."]),
-          ("The chemical symbol of luskonium is", ["Lu.", "Lk.", "Ls.", "Xy."])]
+    qs = [
+        ("Q: What is the capital of Krorkar?\nA:", ["Gentend.", "Krimfim.", "Thesshas."]),
+        ("The chemical symbol of luskonium is", ["Lu.", "Lk.", "Ls.", "Xy."]),
+    ]
     together = ev.multiple_choice(gpt, qs, batch_size=2)
     for (ctx, choices), r in zip(qs, together):
         alone = ev.score_multiple_choice(gpt, ctx, choices)
@@ -223,7 +225,7 @@ def test_rolling_windows_give_at_least_the_promised_context(gpt):
         while a < len(seq):
             b = min(len(seq), a + (n if a == 1 else stride))
             for j in range(a, b):
-                window = seq[max(0, b - 1 - n):j]
+                window = seq[max(0, b - 1 - n) : j]
                 want += F.log_softmax(gpt(torch.tensor([window]))[0][0, -1], -1)[seq[j]].item()
             a = b
     assert got == pytest.approx(want, abs=1e-3)
@@ -266,8 +268,9 @@ def test_few_shot_prompt_excludes_duplicates_of_the_question_and_is_deterministi
 def test_few_shot_prompt_uses_the_templates():
     item = dict(question="The weather was dry.", answer="travel")
     pool = [dict(question="Weighed a sample.", answer="lab")]
-    prompt = ev.few_shot_prompt(item, pool, 1, template="Text: {question}\nGenre:", target=" {answer}",
-                                separator="\n\n")
+    prompt = ev.few_shot_prompt(
+        item, pool, 1, template="Text: {question}\nGenre:", target=" {answer}", separator="\n\n"
+    )
     assert prompt == "Text: Weighed a sample.\nGenre: lab\n\nText: The weather was dry.\nGenre:"
 
 
@@ -279,8 +282,8 @@ def test_greedy_continuation_batched_equals_one_at_a_time(gpt):
         seq = list(p.encode())
         with torch.no_grad():
             for _ in range(8):
-                seq.append(int(gpt(torch.tensor([seq[-gpt.cfg.n_ctx:]]))[0][0, -1].argmax()))
-        assert row.tolist() == seq[len(p.encode()):]
+                seq.append(int(gpt(torch.tensor([seq[-gpt.cfg.n_ctx :]]))[0][0, -1].argmax()))
+        assert row.tolist() == seq[len(p.encode()) :]
 
 
 def test_memorisation_of_a_sequence_the_model_was_built_to_continue():

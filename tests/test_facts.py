@@ -25,7 +25,13 @@ def test_table_2_1_heads_times_head_width_is_d_model_except_xl_and_the_printed_1
             assert s.n_heads * s.d_head == s.d_model, s.name
         assert s.d_model_printed is None or s.name == "13B", s.name
     gpt3_13b = next(s for s in facts.GPT3_SIZES if s.name == "13B")
-    assert (gpt3_13b.n_layer, gpt3_13b.d_model, gpt3_13b.d_model_printed, gpt3_13b.n_heads, gpt3_13b.d_head) == (40, 5120, 5140, 40, 128)
+    assert (gpt3_13b.n_layer, gpt3_13b.d_model, gpt3_13b.d_model_printed, gpt3_13b.n_heads, gpt3_13b.d_head) == (
+        40,
+        5120,
+        5140,
+        40,
+        128,
+    )
     assert [s.params for s in facts.GPT3_SIZES] == sorted(s.params for s in facts.GPT3_SIZES)
 
 
@@ -132,12 +138,25 @@ def test_stability_citations_in_lecture_and_lab():
 
     root = Path(__file__).resolve().parents[1]
     for rel in ("lectures/03_stability.ipynb", "solutions/03_stability/03_stability.ipynb"):
-        text = "".join("".join(c["source"]) for c in json.loads((root / rel).read_text())["cells"] if c["cell_type"] == "markdown")
-        for wrong in ("Zhang et al. 2022, §2.3", "Zhang et al. 2022,\n§2.3", "OPT's V100", "GPT-3 and OPT trained",
-                      "Wortsman et al. 2023 (§3)", "Wortsman et al. 2023, §3)", "Wortsman et al. 2023, §3.2)",
-                      "Wortsman et al. 2023, §3.1;", "Wortsman et al. 2023 (§2)", "deterministic for exactly this reason (Chowdhery et al. 2022, §5.1)"):
+        text = "".join(
+            "".join(c["source"]) for c in json.loads((root / rel).read_text())["cells"] if c["cell_type"] == "markdown"
+        )
+        for wrong in (
+            "Zhang et al. 2022, §2.3",
+            "Zhang et al. 2022,\n§2.3",
+            "OPT's V100",
+            "GPT-3 and OPT trained",
+            "Wortsman et al. 2023 (§3)",
+            "Wortsman et al. 2023, §3)",
+            "Wortsman et al. 2023, §3.2)",
+            "Wortsman et al. 2023, §3.1;",
+            "Wortsman et al. 2023 (§2)",
+            "deterministic for exactly this reason (Chowdhery et al. 2022, §5.1)",
+        ):
             assert wrong not in text, (rel, wrong)
-    lecture = "".join("".join(c["source"]) for c in json.loads((root / "lectures/03_stability.ipynb").read_text())["cells"])
+    lecture = "".join(
+        "".join(c["source"]) for c in json.loads((root / "lectures/03_stability.ipynb").read_text())["cells"]
+    )
     assert "992 80GB A100s" in lecture and "§2.4" in lecture
 
 
@@ -160,17 +179,23 @@ def test_chinchilla_approach3_allocation_at_gophers_budget_needs_the_unrounded_f
 
     assert facts.GOPHER_TRAIN_FLOPS == 5.76e23 and facts.CHINCHILLA_APPROACH3_N_AT_GOPHER == 40e9
     assert "Figure 4" in facts.SOURCES["CHINCHILLA_APPROACH3_N_AT_GOPHER"]
-    n_unrounded, d_unrounded = (float(x) for x in scaling.compute_optimal(facts.CHINCHILLA_FIT_UNROUNDED, facts.GOPHER_TRAIN_FLOPS))
+    n_unrounded, d_unrounded = (
+        float(x) for x in scaling.compute_optimal(facts.CHINCHILLA_FIT_UNROUNDED, facts.GOPHER_TRAIN_FLOPS)
+    )
     assert n_unrounded == pytest.approx(facts.CHINCHILLA_APPROACH3_N_AT_GOPHER, rel=0.02)
     assert 6 * n_unrounded * d_unrounded == pytest.approx(facts.GOPHER_TRAIN_FLOPS)
     n_rounded, _ = (float(x) for x in scaling.compute_optimal(facts.CHINCHILLA_FIT, facts.GOPHER_TRAIN_FLOPS))
     assert n_rounded == pytest.approx(32e9, rel=0.02)
     assert n_rounded / n_unrounded == pytest.approx(0.80, abs=0.01)  # two-digit rounding: a 20% smaller model
     # the two fits differ only in E, alpha and beta; A and B are the paper's for both
-    assert {k: facts.CHINCHILLA_FIT_UNROUNDED[k] for k in ("A", "B")} == {k: facts.CHINCHILLA_FIT[k] for k in ("A", "B")}
+    assert {k: facts.CHINCHILLA_FIT_UNROUNDED[k] for k in ("A", "B")} == {
+        k: facts.CHINCHILLA_FIT[k] for k in ("A", "B")
+    }
     for k in ("E", "alpha", "beta"):
         assert round(facts.CHINCHILLA_FIT_UNROUNDED[k], 2) == facts.CHINCHILLA_FIT[k], k
     # Table 2 of the paper lists Approach 3's allocation exponent a = 0.46: the unrounded fit rounds to it, the printed one not
-    a_unrounded, _ = scaling.allocation_exponents(facts.CHINCHILLA_FIT_UNROUNDED["alpha"], facts.CHINCHILLA_FIT_UNROUNDED["beta"])
+    a_unrounded, _ = scaling.allocation_exponents(
+        facts.CHINCHILLA_FIT_UNROUNDED["alpha"], facts.CHINCHILLA_FIT_UNROUNDED["beta"]
+    )
     a_rounded, _ = scaling.allocation_exponents(facts.CHINCHILLA_FIT["alpha"], facts.CHINCHILLA_FIT["beta"])
     assert round(a_unrounded, 2) == 0.46 and round(a_rounded, 2) == 0.45

@@ -10,7 +10,7 @@ def test_keep_probability_is_the_lomax_tail():
     for alpha in (1.0, 3.0, 9.0):
         draws = np.random.default_rng(0).pareto(alpha, size=(400_000, 1))
         assert np.allclose((draws > 1 - s).mean(axis=0), filtering.keep_probability(s, alpha), atol=0.005)
-    assert filtering.keep_probability(1.0) == 1.0 and np.isclose(filtering.keep_probability(0.0), 2.0 ** -9)
+    assert filtering.keep_probability(1.0) == 1.0 and np.isclose(filtering.keep_probability(0.0), 2.0**-9)
 
 
 def test_pareto_keep_is_one_draw_per_document_in_order():

@@ -7,12 +7,11 @@ nbstripout as the clean filter, and hygiene checks what git commits (the index) 
 import shutil
 import subprocess
 
-import nbformat
-import pytest
-
 import git_filters
 import hygiene
 import nbconventions
+import nbformat
+import pytest
 from conftest import ROOT
 
 
@@ -45,9 +44,15 @@ def run_in_place(path):
         cell.execution_count = i + 1
         cell.outputs = [nbformat.v4.new_output("stream", text=f"out {i}\n")]
         cell.metadata["execution"] = {"iopub.status.busy": "2026-11-29T10:00:00.000Z"}
-    nb.metadata["language_info"] = {"name": "python", "version": "3.12.1", "mimetype": "text/x-python",
-                                    "file_extension": ".py", "pygments_lexer": "ipython3",
-                                    "codemirror_mode": {"name": "ipython", "version": 3}, "nbconvert_exporter": "python"}
+    nb.metadata["language_info"] = {
+        "name": "python",
+        "version": "3.12.1",
+        "mimetype": "text/x-python",
+        "file_extension": ".py",
+        "pygments_lexer": "ipython3",
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "nbconvert_exporter": "python",
+    }
     nbformat.write(nb, path)
 
 
@@ -63,7 +68,9 @@ def test_a_lecture_run_in_place_leaves_hygiene_green_and_git_clean(clone):
     assert hygiene.notebook_problems([path], root) == []
     # git status may list the file (its size changed: git does not filter to compare sizes), but git diff, which
     # compares filtered content, shows nothing, and `git add` stages exactly what was committed
-    assert subprocess.run(["git", "diff", "--quiet"], cwd=root).returncode == 0, "the filter hides outputs from git diff"
+    assert subprocess.run(["git", "diff", "--quiet"], cwd=root).returncode == 0, (
+        "the filter hides outputs from git diff"
+    )
     git(root, "add", "-A")
     assert git(root, "show", ":lectures/99_x.ipynb").encode() == committed, "git add stages the notebook as committed"
     assert git(root, "status", "--porcelain") == ""

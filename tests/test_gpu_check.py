@@ -14,16 +14,25 @@ import gpu_check  # noqa: E402
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA: gpu_check would run everything")
 def test_without_cuda_it_says_so_and_exits_0(tmp_path):
-    done = subprocess.run([sys.executable, str(ROOT / "ci/gpu_check.py"), "--out", str(tmp_path / "t.md")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "ci/gpu_check.py"), "--out", str(tmp_path / "t.md")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and "no CUDA" in done.stdout
     assert not (tmp_path / "t.md").exists()
 
 
 def test_cpu_tiny_runs_the_machinery(tmp_path):
     out = tmp_path / "gpu_check.md"
-    done = subprocess.run([sys.executable, str(ROOT / "ci/gpu_check.py"), "--cpu-tiny", "--out", str(out)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "ci/gpu_check.py"), "--cpu-tiny", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     text = out.read_text()
     row = next(line for line in text.splitlines() if line.startswith("| tiny_gpu_check.ipynb"))
@@ -40,6 +49,9 @@ def test_every_lecture_has_a_key_number():
     import nbformat
 
     for stem, (name, _what) in gpu_check.KEY_NUMBERS.items():
-        code = "\n".join(c.source for c in nbformat.read(ROOT / "lectures" / f"{stem}.ipynb", as_version=4).cells
-                         if c.cell_type == "code")
+        code = "\n".join(
+            c.source
+            for c in nbformat.read(ROOT / "lectures" / f"{stem}.ipynb", as_version=4).cells
+            if c.cell_type == "code"
+        )
         assert f"{name} = " in code or f"{name}, " in code or f", {name}" in code, f"{stem} never sets {name}"

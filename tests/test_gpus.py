@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def no_precision_from_the_environment(monkeypatch):
     monkeypatch.delenv("MINIREPRO_PRECISION", raising=False)
 
+
 # torch.cuda.get_device_name as it reads on each GPU -> the facts.GPUS key it must map to
 NAMES = {
     "Tesla T4": "T4",
@@ -43,8 +44,16 @@ NAMES = {
     "Tesla V100-SXM2-32GB": "V100",
     "Tesla V100-PCIE-16GB": "V100 PCIe",
 }
-UNKNOWN = ["NVIDIA GeForce RTX 4090", "NVIDIA RTX A6000", "Tesla P100-PCIE-16GB", "NVIDIA GH200 480GB",
-           "NVIDIA A100-SXM4-40GB MIG 3g.20gb", "NVIDIA H100 80GB HBM3 MIG 1g.10gb", "Tesla V100S-PCIE-32GB", ""]
+UNKNOWN = [
+    "NVIDIA GeForce RTX 4090",
+    "NVIDIA RTX A6000",
+    "Tesla P100-PCIE-16GB",
+    "NVIDIA GH200 480GB",
+    "NVIDIA A100-SXM4-40GB MIG 3g.20gb",
+    "NVIDIA H100 80GB HBM3 MIG 1g.10gb",
+    "Tesla V100S-PCIE-32GB",
+    "",
+]
 
 
 @pytest.mark.parametrize("name, key", NAMES.items())
@@ -128,8 +137,14 @@ def test_auto_precision_on_a_cpu_is_fp32():
 def test_bf16_on_a_gpu_without_it_is_a_clear_error_from_the_engine(monkeypatch, gpu):
     name, capability, bf16_supported, _ = DEVICES[gpu]
     mock_gpu(monkeypatch, name, capability, bf16_supported)
-    cfg = TrainConfig(model=GPTConfig(n_layer=1, n_head=1, d_model=8, n_ctx=8), steps=2, warmup_steps=0,
-                      precision="bf16", device="cuda", progress=False)
+    cfg = TrainConfig(
+        model=GPTConfig(n_layer=1, n_head=1, d_model=8, n_ctx=8),
+        steps=2,
+        warmup_steps=0,
+        precision="bf16",
+        device="cuda",
+        progress=False,
+    )
     with pytest.raises(ValueError, match=f"{name}.*no native bfloat16.*precision='fp16'"):
         train(cfg, torch.arange(100) % 256)
 
@@ -173,7 +188,10 @@ def test_mfu_on_a_known_gpu(monkeypatch):
 
 
 def test_auto_defers_to_minirepro_precision_as_scale_and_device_do(monkeypatch):
-    assert gpus.resolve_precision("auto", "cpu", environ={"MINIREPRO_PRECISION": "fp16"}) == ("fp16", "MINIREPRO_PRECISION=fp16")
+    assert gpus.resolve_precision("auto", "cpu", environ={"MINIREPRO_PRECISION": "fp16"}) == (
+        "fp16",
+        "MINIREPRO_PRECISION=fp16",
+    )
     assert gpus.resolve_precision("fp32", "cpu", environ={"MINIREPRO_PRECISION": "fp16"})[0] == "fp32"  # explicit wins
     assert gpus.resolve_precision("auto", "cpu", environ={"MINIREPRO_PRECISION": "auto"})[0] == "fp32"
     with pytest.raises(ValueError, match="MINIREPRO_PRECISION"):

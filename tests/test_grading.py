@@ -26,9 +26,19 @@ needs_sandbox = pytest.mark.skipif(SANDBOX_REASON is not None, reason=f"no sandb
 
 
 def test_wire_round_trips_plain_data():
-    value = {"a": [1, 2.5, float("nan"), 2**70, -3], ("t", 1): {1, 2}, "s": frozenset({"x"}), "b": b"\x00\xff",
-             "arr": np.arange(6, dtype=np.int32).reshape(2, 3), "f": np.float64(0.25), "c": 1 + 2j, "r": range(1, 9, 2),
-             "t": torch.linspace(0, 1, 5, dtype=torch.bfloat16), "none": None, "flag": True}
+    value = {
+        "a": [1, 2.5, float("nan"), 2**70, -3],
+        ("t", 1): {1, 2},
+        "s": frozenset({"x"}),
+        "b": b"\x00\xff",
+        "arr": np.arange(6, dtype=np.int32).reshape(2, 3),
+        "f": np.float64(0.25),
+        "c": 1 + 2j,
+        "r": range(1, 9, 2),
+        "t": torch.linspace(0, 1, 5, dtype=torch.bfloat16),
+        "none": None,
+        "flag": True,
+    }
     back = wire.decode(wire.loads(wire.dumps(wire.encode(value))))
     assert back["a"][:2] == [1, 2.5] and np.isnan(back["a"][2]) and back["a"][3] == 2**70
     assert back[("t", 1)] == {1, 2} and back["s"] == frozenset({"x"}) and back["b"] == b"\x00\xff"
@@ -50,8 +60,13 @@ def test_wire_never_builds_what_the_student_chose():
         _ = out == 1
     with pytest.raises(TypeError):
         bool(out)
-    for forged in ({"t": "nd", "dtype": "|O", "shape": [1], "v": ""}, {"t": "pt", "dtype": "cfloat_evil", "shape": [], "v": ""},
-                   {"t": "pickle", "v": "..."}, [1, 2], {"t": "list", "v": [[1]]}):
+    for forged in (
+        {"t": "nd", "dtype": "|O", "shape": [1], "v": ""},
+        {"t": "pt", "dtype": "cfloat_evil", "shape": [], "v": ""},
+        {"t": "pickle", "v": "..."},
+        [1, 2],
+        {"t": "list", "v": [[1]]},
+    ):
         with pytest.raises((ValueError, TypeError)):
             wire.decode(forged)
 
@@ -72,8 +87,13 @@ def test_sandbox_confines_the_student(tmp_path):
         "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=2); print('net yes')\nexcept OSError:\n    print('net no')\n"
         "try:\n    open('/usr/evil', 'w')\nexcept OSError:\n    print('usr ro')\n"
     )
-    proc = subprocess.run(sandbox.wrap([sys.executable, "-c", probe, str(secret)], cwd=str(work)),
-                          capture_output=True, text=True, timeout=120, cwd=work)
+    proc = subprocess.run(
+        sandbox.wrap([sys.executable, "-c", probe, str(secret)], cwd=str(work)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=work,
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.splitlines()
     assert out[0] != "uid 0" and "secret False" in out and "cwd ['lab.ipynb']" in out
@@ -88,21 +108,46 @@ def _notebooks():
             cell.metadata["nbgrader"] = {"schema_version": 3, "locked": not meta.get("solution", False), **meta}
         return cell
 
-    source = nbformat.v4.new_notebook(cells=[
-        code("import math"),
-        code("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", grade_id="double", solution=True, grade=False),
-        code("assert double(2) > 0\n### BEGIN HIDDEN TESTS\nassert math.isclose(double(21), 42)\n### END HIDDEN TESTS",
-             grade_id="test_double", grade=True, solution=False, points=2),
-        code("def halve(x):\n    ### BEGIN SOLUTION\n    return x / 2\n    ### END SOLUTION", grade_id="halve", solution=True, grade=False),
-        code("try:\n    halve('a')\nexcept TypeError:\n    pass\nelse:\n    raise AssertionError('strings must fail')\n"
-             "assert halve(3) == 1.5", grade_id="test_halve", grade=True, solution=False, points=1),
-    ])
+    source = nbformat.v4.new_notebook(
+        cells=[
+            code("import math"),
+            code(
+                "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+                grade_id="double",
+                solution=True,
+                grade=False,
+            ),
+            code(
+                "assert double(2) > 0\n### BEGIN HIDDEN TESTS\nassert math.isclose(double(21), 42)\n### END HIDDEN TESTS",
+                grade_id="test_double",
+                grade=True,
+                solution=False,
+                points=2,
+            ),
+            code(
+                "def halve(x):\n    ### BEGIN SOLUTION\n    return x / 2\n    ### END SOLUTION",
+                grade_id="halve",
+                solution=True,
+                grade=False,
+            ),
+            code(
+                "try:\n    halve('a')\nexcept TypeError:\n    pass\nelse:\n    raise AssertionError('strings must fail')\n"
+                "assert halve(3) == 1.5",
+                grade_id="test_halve",
+                grade=True,
+                solution=False,
+                points=1,
+            ),
+        ]
+    )
 
     def submission(double_src, halve_src="def halve(x):\n    return x / 2"):
         nb = nbformat.from_dict(source)
         nb.cells[1].source, nb.cells[3].source = double_src, halve_src
         for c in nb.cells:
-            c.source = c.source.replace("### BEGIN HIDDEN TESTS\nassert math.isclose(double(21), 42)\n### END HIDDEN TESTS", "")
+            c.source = c.source.replace(
+                "### BEGIN HIDDEN TESTS\nassert math.isclose(double(21), 42)\n### END HIDDEN TESTS", ""
+            )
         return nb
 
     return source, submission
@@ -136,16 +181,22 @@ def test_judge_gives_up_on_a_loop_and_keeps_grading():
 def test_static_scan_flags_hooks_but_not_the_released_cells():
     source, submission = _notebooks()
     clean = submission("def double(x):\n    return 2 * x")
-    clean.cells.insert(0, nbformat.v4.new_code_cell("try:\n    import minirepro\nexcept ImportError:\n    %pip install x"))
+    clean.cells.insert(
+        0, nbformat.v4.new_code_cell("try:\n    import minirepro\nexcept ImportError:\n    %pip install x")
+    )
     source.cells.insert(0, nbformat.v4.new_code_cell(clean.cells[0].source))
     assert autograde.static_flags(clean, source) == []
-    sneaky = submission("import math as m\nm.isclose = abs\nimport builtins\nfrom nbgrader.api import Gradebook\n"
-                        "get_ipython().ast_transformers.append(1)\ndef double(x):\n    return x")
+    sneaky = submission(
+        "import math as m\nm.isclose = abs\nimport builtins\nfrom nbgrader.api import Gradebook\n"
+        "get_ipython().ast_transformers.append(1)\ndef double(x):\n    return x"
+    )
     found = " ".join(autograde.static_flags(sneaky, source))
     for what in ("m.isclose", "builtins", "nbgrader", "gradebook", "AST transformer"):
         assert what in found, (what, found)
-    unguard = submission("import sys, importlib\nsys.modules.pop('minirepro.measure')\ng = f.__closure__[0]\n"
-                         "def double(x):\n    return x")
+    unguard = submission(
+        "import sys, importlib\nsys.modules.pop('minirepro.measure')\ng = f.__closure__[0]\n"
+        "def double(x):\n    return x"
+    )
     found = " ".join(autograde.static_flags(unguard, source))
     for what in ("import system", "closures"):
         assert what in found, (what, found)
@@ -157,7 +208,7 @@ def test_make_grade_says_why_without_root():
         sandbox.wrap(["true"])
 
 
-FORBID_PROBE = r'''
+FORBID_PROBE = r"""
 import minirepro.measure as measure, minirepro.scaling as scaling
 from minirepro.grading import forbid
 from minirepro.model import GPTConfig
@@ -176,27 +227,41 @@ print("library ok", scaling.run_flops_per_token(cfg) > 0)
 print("intact", forbid.intact())
 measure.flops_per_token = original
 print("restored", forbid.intact())
-'''
+"""
 
 
 def test_forbidden_library_functions_refuse_answers_but_serve_the_library():
     proc = subprocess.run([sys.executable, "-c", FORBID_PROBE], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.splitlines()
-    assert out == ["re-export guarded True", "wrapper refused True", "library ok True", "intact []",
-                   "restored ['minirepro.measure.flops_per_token']"], proc.stdout
+    assert out == [
+        "re-export guarded True",
+        "wrapper refused True",
+        "library ok True",
+        "intact []",
+        "restored ['minirepro.measure.flops_per_token']",
+    ], proc.stdout
 
 
 def test_judge_scores_partial_credit_and_switches_off_forbidden_functions():
     source, submission = _notebooks()
     source.metadata["minirepro"] = {"forbidden": ["minirepro.measure.flops_per_token"]}
     # a judgement question: scored by a curve on its outcome (the last expression), as nbgrader scores it
-    source.cells.append(nbformat.v4.new_code_cell(
-        "err = abs(halve(10) - 5.0)\nfloat(round(max(0.0, 3 * (1 - err)), 2))"))
-    source.cells[-1].metadata["nbgrader"] = {"schema_version": 3, "grade_id": "test_curve", "grade": True,
-                                             "solution": False, "locked": True, "points": 3}
+    source.cells.append(
+        nbformat.v4.new_code_cell("err = abs(halve(10) - 5.0)\nfloat(round(max(0.0, 3 * (1 - err)), 2))")
+    )
+    source.cells[-1].metadata["nbgrader"] = {
+        "schema_version": 3,
+        "grade_id": "test_curve",
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "points": 3,
+    }
     use = SANDBOX_REASON is None
-    wrapper = ("import minirepro.measure\ndef double(x):\n    minirepro.measure.flops_per_token(1, 1, 1, 1)\n    return 2 * x")
+    wrapper = (
+        "import minirepro.measure\ndef double(x):\n    minirepro.measure.flops_per_token(1, 1, 1, 1)\n    return 2 * x"
+    )
     off = "def halve(x):\n    return x / 2 + 0.25"
     res = judge.judge(source, submission(wrapper, off), timeout=30, use_sandbox=use)
     by_id = {c.grade_id: c for c in res.cells}
@@ -210,8 +275,10 @@ def test_judge_scores_partial_credit_and_switches_off_forbidden_functions():
     res = judge.judge(source, submission(reexport), timeout=30, use_sandbox=use)
     by_id = {c.grade_id: c for c in res.cells}
     assert not by_id["test_double"].passed and "WriteThisYourself" in by_id["test_double"].message, by_id
-    restore = ("import minirepro.measure, importlib\nimportlib.reload(minirepro.measure)\n"
-               "def double(x):\n    return minirepro.measure.flops_per_token(1, 1, 1, 1) * 0 + 2 * x")
+    restore = (
+        "import minirepro.measure, importlib\nimportlib.reload(minirepro.measure)\n"
+        "def double(x):\n    return minirepro.measure.flops_per_token(1, 1, 1, 1) * 0 + 2 * x"
+    )
     res = judge.judge(source, submission(restore), timeout=30, use_sandbox=use)
     assert any("restored library functions" in a for a in res.audit), res.audit
 
@@ -233,17 +300,20 @@ def test_the_grading_kernel_switches_off_what_the_kernelspec_forbids(tmp_path, m
     spec = sandbox.write_kernelspec(tmp_path, forbidden=["minirepro.measure.flops_per_token"])
     data = json.loads((spec / "kernel.json").read_text())
     assert data["env"] == {"MINIREPRO_FORBIDDEN": "minirepro.measure.flops_per_token"}
-    assert data["argv"][data["argv"].index("--") + 1:][:3] == [sys.executable, "-m", "minirepro.grading.kernel"]
+    assert data["argv"][data["argv"].index("--") + 1 :][:3] == [sys.executable, "-m", "minirepro.grading.kernel"]
     plain = tmp_path / "plain" / "kernels" / "probe"
     plain.mkdir(parents=True)
-    (plain / "kernel.json").write_text(json.dumps({**data, "argv": data["argv"][data["argv"].index("--") + 1:]}))
+    (plain / "kernel.json").write_text(json.dumps({**data, "argv": data["argv"][data["argv"].index("--") + 1 :]}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "plain"))
     km, kc = start_new_kernel(kernel_name="probe")
     out = []
     try:
-        kc.execute_interactive("import minirepro.measure as m\ntry:\n    m.flops_per_token(1, 1, 1, 1)\n"
-                               "except Exception as e:\n    print(type(e).__name__)",
-                               output_hook=lambda msg: out.append(msg["content"].get("text", "")), timeout=120)
+        kc.execute_interactive(
+            "import minirepro.measure as m\ntry:\n    m.flops_per_token(1, 1, 1, 1)\n"
+            "except Exception as e:\n    print(type(e).__name__)",
+            output_hook=lambda msg: out.append(msg["content"].get("text", "")),
+            timeout=120,
+        )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -266,4 +336,10 @@ def test_a_forbidden_class_keeps_its_identity_and_refuses_only_answers():
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["same class True", "library builds it True", "refused", "refused", "intact []"], proc.stdout
+    assert proc.stdout.splitlines() == [
+        "same class True",
+        "library builds it True",
+        "refused",
+        "refused",
+        "intact []",
+    ], proc.stdout

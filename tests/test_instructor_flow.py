@@ -6,12 +6,11 @@ step of ci/check_all.py; these tests are the fast part.
 
 import re
 
+import instructor_flow as flow
 import nbformat
 import pytest
-from traitlets.config.loader import PyFileConfigLoader
-
-import instructor_flow as flow
 from conftest import ROOT
+from traitlets.config.loader import PyFileConfigLoader
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +38,30 @@ def test_lab_id_substitution_reaches_every_lab_command():
     assert not any(flow.README_LAB in l for l in lines)
 
 
-@pytest.mark.parametrize("path, student, stamp", [
-    ("/c/downloaded/01_compute_budgeting/extracted/alice_attempt_2024-01-30-15-00-00_01_compute_budgeting.ipynb",
-     "alice", "2024-01-30-15-00-00"),
-    ("/c/downloaded/01_compute_budgeting/extracted/gradebook_x/j_doe_attempt_2024-12-01-08-30-59_01_compute_budgeting.ipynb",
-     "j_doe", "2024-12-01-08-30-59"),
-])
+@pytest.mark.parametrize(
+    "path, student, stamp",
+    [
+        (
+            "/c/downloaded/01_compute_budgeting/extracted/alice_attempt_2024-01-30-15-00-00_01_compute_budgeting.ipynb",
+            "alice",
+            "2024-01-30-15-00-00",
+        ),
+        (
+            "/c/downloaded/01_compute_budgeting/extracted/gradebook_x/j_doe_attempt_2024-12-01-08-30-59_01_compute_budgeting.ipynb",
+            "j_doe",
+            "2024-12-01-08-30-59",
+        ),
+    ],
+)
 def test_zip_collect_pattern_reads_lms_names(config, path, student, stamp):
     m = re.match(config.FileNameCollectorPlugin.named_regexp, path)
     assert m and m["student_id"] == student and m["timestamp"] == stamp and m["file_id"] == "01_compute_budgeting"
 
 
 def test_zip_collect_pattern_skips_other_files(config):
-    assert not re.match(config.FileNameCollectorPlugin.named_regexp, "/c/downloaded/lab/extracted/01_compute_budgeting.ipynb")
+    assert not re.match(
+        config.FileNameCollectorPlugin.named_regexp, "/c/downloaded/lab/extracted/01_compute_budgeting.ipynb"
+    )
 
 
 def _feedback_preprocessor(config):
@@ -61,10 +71,17 @@ def _feedback_preprocessor(config):
 
 def test_feedback_removes_hidden_tests_and_their_traceback(config):
     src = "assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 42, 'f(2) is wrong'\n### END HIDDEN TESTS"
-    cell = nbformat.v4.new_code_cell(src, metadata={"nbgrader": {"grade": True, "grade_id": "t", "points": 1,
-                                                                  "solution": False, "locked": True}})
-    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="f(2) is wrong",
-                                           traceback=["----> 3 assert f(2) == 42, 'f(2) is wrong'"])]
+    cell = nbformat.v4.new_code_cell(
+        src, metadata={"nbgrader": {"grade": True, "grade_id": "t", "points": 1, "solution": False, "locked": True}}
+    )
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="f(2) is wrong",
+            traceback=["----> 3 assert f(2) == 42, 'f(2) is wrong'"],
+        )
+    ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     pp = _feedback_preprocessor(config)
     assert pp.enabled
@@ -105,6 +122,16 @@ def test_release_feedback_skips_submissions_without_a_secret(config, tmp_path):
 
 
 def test_student_data_is_git_ignored():
-    assert flow.not_ignored(["gradebook.db", "grades.csv", "downloaded/lab/archive/a.ipynb",
-                             "submitted/a/lab/lab.ipynb", "autograded/a/lab/lab.ipynb",
-                             "feedback/a/lab/lab.html"]) == []
+    assert (
+        flow.not_ignored(
+            [
+                "gradebook.db",
+                "grades.csv",
+                "downloaded/lab/archive/a.ipynb",
+                "submitted/a/lab/lab.ipynb",
+                "autograded/a/lab/lab.ipynb",
+                "feedback/a/lab/lab.html",
+            ]
+        )
+        == []
+    )

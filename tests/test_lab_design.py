@@ -52,15 +52,21 @@ def test_partial_credit_is_a_plain_float(lab):
             if expr is not None:
                 assert isinstance(expr, ast.Call) and getattr(expr.func, "id", None) == "float", (
                     f"{lab}/{meta(cell)['grade_id']}: a test cell's last expression is its score; write it as "
-                    f"float(...), not {ast.unparse(expr)[:60]}")
+                    f"float(...), not {ast.unparse(expr)[:60]}"
+                )
 
 
 @pytest.mark.parametrize("lab", LABS)
 def test_each_lab_has_a_decision_graded_by_its_outcome_on_hidden_inputs(lab):
-    judged = [meta(c)["grade_id"] for c in solution(lab).cells if is_test(c) and last_expression(c.source) is not None
-              and "### BEGIN HIDDEN TESTS" in c.source]
-    assert judged, (f"{lab}: no test cell both has hidden tests and ends in its partial credit: every lab needs a "
-                    "decision graded by its outcome on hidden inputs (COURSE_DESIGN.md, lab conventions)")
+    judged = [
+        meta(c)["grade_id"]
+        for c in solution(lab).cells
+        if is_test(c) and last_expression(c.source) is not None and "### BEGIN HIDDEN TESTS" in c.source
+    ]
+    assert judged, (
+        f"{lab}: no test cell both has hidden tests and ends in its partial credit: every lab needs a "
+        "decision graded by its outcome on hidden inputs (COURSE_DESIGN.md, lab conventions)"
+    )
 
 
 @pytest.mark.parametrize("lab", LABS)
@@ -83,7 +89,8 @@ def test_forbidden_functions_exist_and_a_kept_wrapper_proves_each(lab):
         assert hasattr(importlib.import_module(modname), attr), f"{lab}: forbids {dotted}, which does not exist"
         assert re.search(rf"\b{re.escape(attr)}\b", kept), (
             f"{lab}: no ci/wrong_answers/{lab}/library_*.py wraps {dotted}: keep the one-line wrapper that must "
-            "lose points")
+            "lose points"
+        )
 
 
 def free_names(source: str) -> set[str]:
@@ -115,7 +122,8 @@ def test_every_answer_is_graded_and_the_cells_tests_use_are_locked(lab):
 
             names = defined_names(c.source)
             assert any(re.search(rf"\b{re.escape(n)}\b", tests) for n in names), (
-                f"{lab}/{m.get('grade_id')}: no test uses what this answer defines ({names})")
+                f"{lab}/{m.get('grade_id')}: no test uses what this answer defines ({names})"
+            )
     first = next(i for i, c in enumerate(nb.cells) if meta(c).get("solution"))
     from minirepro.grading.judge import defined_names
 
@@ -124,7 +132,8 @@ def test_every_answer_is_graded_and_the_cells_tests_use_are_locked(lab):
             continue
         used = [n for n in defined_names(c.source) if n in test_reads]
         assert not used or meta(c).get("locked"), (
-            f"{lab}: the cell defining {used} is used by the tests but is not locked (nbgrader 'locked': true)")
+            f"{lab}: the cell defining {used} is used by the tests but is not locked (nbgrader 'locked': true)"
+        )
 
 
 def test_no_lecture_contains_a_lab_answer():

@@ -45,5 +45,7 @@ def test_without_the_folder_config_the_panel_would_miss_the_exchange(tmp_path):
 
 
 def test_my_labs_is_ignored_by_git():
-    proc = subprocess.run(["git", "check-ignore", "-q", "my-labs/01_compute_budgeting/01_compute_budgeting.ipynb"], cwd=ROOT)
+    proc = subprocess.run(
+        ["git", "check-ignore", "-q", "my-labs/01_compute_budgeting/01_compute_budgeting.ipynb"], cwd=ROOT
+    )
     assert proc.returncode == 0

@@ -17,6 +17,10 @@ def test_every_shipped_file_is_declared_as_package_data():
 
 def test_no_notebook_reads_the_datasets_folder_by_relative_path():
     """`../../datasets/...` breaks as soon as the notebook is opened anywhere else: use the library's loaders."""
-    offenders = [p.relative_to(ROOT).as_posix() for folder in ("lectures", "solutions", "labs")
-                 for p in (ROOT / folder).rglob("*.ipynb") if "../datasets/" in p.read_text()]
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for folder in ("lectures", "solutions", "labs")
+        for p in (ROOT / folder).rglob("*.ipynb")
+        if "../datasets/" in p.read_text()
+    ]
     assert not offenders, offenders

@@ -1,10 +1,9 @@
 """ci/prose.py: a lecture's markdown may state a result of its own run only next to a claim()/say() that checks it."""
 
-import nbformat
-import pytest
-
 import hygiene
+import nbformat
 import prose
+import pytest
 from conftest import ROOT
 
 
@@ -61,11 +60,20 @@ def test_method_citations_and_pointers_are_not_flagged(sentence):
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-@pytest.mark.parametrize("call", ["claim('the tighter clip helps', a < b, a=a, b=b)",
-                                  "say(a < b, 'the tighter clip helps', 'it does not', a=a, b=b)"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "claim('the tighter clip helps', a < b, a=a, b=b)",
+        "say(a < b, 'the tighter clip helps', 'it does not', a=a, b=b)",
+    ],
+)
 def test_a_claim_or_say_in_the_adjacent_code_cell_accepts_the_cell(tmp_path, where, call):
     check = ("code", "from minirepro.claims import claim, say\na, b = 2.873, 3.147\n" + call)
-    cells = [("md", "# Title"), check, ("md", CLIP), RUN] if where == "before" else [("md", "# Title"), RUN, ("md", CLIP), check]
+    cells = (
+        [("md", "# Title"), check, ("md", CLIP), RUN]
+        if where == "before"
+        else [("md", "# Title"), RUN, ("md", CLIP), check]
+    )
     assert prose.problems(write(tmp_path, cells), tmp_path) == []
 
 
@@ -73,13 +81,16 @@ def test_a_check_two_code_cells_away_does_not_count(tmp_path):
     check = ("code", "say(a < b, 'helps', 'does not help')")
     path = write(tmp_path, [("md", "# Title"), check, RUN, ("md", CLIP), ("code", "x = 1")])
     assert len(prose.problems(path, tmp_path)) == 1
-    assert prose.problems(write(tmp_path, [("md", "# T"), ("code", "# claim(...) in a comment\nessay('x')"), ("md", CLIP)]),
-                          tmp_path)  # neither a comment nor another name ending in 'say(' counts
+    assert prose.problems(
+        write(tmp_path, [("md", "# T"), ("code", "# claim(...) in a comment\nessay('x')"), ("md", CLIP)]), tmp_path
+    )  # neither a comment nor another name ending in 'say(' counts
 
 
 def test_cited_published_results_are_accepted(tmp_path):
-    cited = ("Chinchilla (70B) beats Gopher (280B) on most tasks at the same compute (Hoffmann et al. 2022, Table 6). "
-             "OPT lowered its clip from 1.0 to 0.3 mid-run (Zhang et al. 2022, §2.2).")
+    cited = (
+        "Chinchilla (70B) beats Gopher (280B) on most tasks at the same compute (Hoffmann et al. 2022, Table 6). "
+        "OPT lowered its clip from 1.0 to 0.3 mid-run (Zhang et al. 2022, §2.2)."
+    )
     assert prose.problems(write(tmp_path, [("md", "# Title"), RUN, ("md", cited), RUN]), tmp_path) == []
 
 
@@ -96,7 +107,9 @@ def test_code_maths_and_comments_are_not_read():
     assert "MATH" in prose.sentences("We compare $10^{-4}$ and $10^{-2}$.")[0]
     assert prose.sentences("<!-- the loss is lower here -->Plain text.") == ["Plain text."]
     assert prose.sentences("Wortsman et al. 2023 (Fig. 1) saw it. Then we look.") == [
-        "Wortsman et al. 2023 (Fig. 1) saw it.", "Then we look."]
+        "Wortsman et al. 2023 (Fig. 1) saw it.",
+        "Then we look.",
+    ]
 
 
 def test_main_reports_and_fails(tmp_path, capsys):

@@ -6,8 +6,8 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import learnable_tokens
 import torch
+from conftest import learnable_tokens
 
 from minirepro import scaling
 from minirepro.measure import flops_per_token
@@ -49,7 +49,8 @@ def test_plan_arithmetic():
         assert p.n_params == gpt.num_params(non_embedding=True)  # N: non-embedding parameters
         assert p.n_params_total == gpt.num_params()
         assert p.flops_per_token == pytest.approx(
-            flops_per_token(p.n_params + cfg.vocab_size * cfg.d_model, cfg.n_layer, T, cfg.d_model))
+            flops_per_token(p.n_params + cfg.vocab_size * cfg.d_model, cfg.n_layer, T, cfg.d_model)
+        )
         exact_steps = p.budget / p.flops_per_token / (B * T)
         assert p.steps == round(exact_steps)  # rounded to the nearest whole step
         assert p.tokens == p.steps * B * T
@@ -79,18 +80,21 @@ def test_count_params_leaves_the_random_generator_alone():
     assert 0 < n < total
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(budgets=[1e3]), "budget too small"),
-    (dict(budgets=[]), "budgets is empty"),
-    (dict(budgets=[-1e7]), "positive number of FLOPs"),
-    (dict(budgets=[float("nan")]), "positive number of FLOPs"),
-    (dict(budgets=[1e7, 1e7]), "repeat"),
-    (dict(batch_size=0), "batch_size must be a positive int"),
-    (dict(n_ctx=1.5), "n_ctx must be a positive int"),
-    (dict(shapes={3e7: SHAPES}), "no shapes for budgets"),
-    (dict(shapes=[SHAPES[0], SHAPES[0]]), "same N"),
-    (dict(shapes=[]), "no model shapes"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(budgets=[1e3]), "budget too small"),
+        (dict(budgets=[]), "budgets is empty"),
+        (dict(budgets=[-1e7]), "positive number of FLOPs"),
+        (dict(budgets=[float("nan")]), "positive number of FLOPs"),
+        (dict(budgets=[1e7, 1e7]), "repeat"),
+        (dict(batch_size=0), "batch_size must be a positive int"),
+        (dict(n_ctx=1.5), "n_ctx must be a positive int"),
+        (dict(shapes={3e7: SHAPES}), "no shapes for budgets"),
+        (dict(shapes=[SHAPES[0], SHAPES[0]]), "same N"),
+        (dict(shapes=[]), "no model shapes"),
+    ],
+)
 def test_plan_errors_are_clear(kwargs, message):
     args = dict(budgets=[1e7], shapes=SHAPES, batch_size=B, n_ctx=T) | kwargs
     with pytest.raises(ValueError, match=message):
@@ -149,8 +153,8 @@ def test_validation_loss_is_the_mean_over_every_target():
     val = _tokens(1000)
     loss = scaling.validation_loss(model, val, T, batch_size=7)
     rows = (len(val) - 1) // T
-    x = torch.stack([val[i * T:(i + 1) * T] for i in range(rows)])
-    y = torch.stack([val[i * T + 1:(i + 1) * T + 1] for i in range(rows)])
+    x = torch.stack([val[i * T : (i + 1) * T] for i in range(rows)])
+    y = torch.stack([val[i * T + 1 : (i + 1) * T + 1] for i in range(rows)])
     with torch.no_grad():
         expected = model(x, y)[1].item()
     assert loss == pytest.approx(expected, rel=1e-5)
@@ -193,7 +197,11 @@ def test_shipped_smoke_table_matches_its_card_and_the_plan():
         shape = dict(n_layer=r["n_layer"], n_head=r["n_head"], d_model=r["d_model"], bias=False)
         (p,) = scaling.isoflop_plan([r["budget"]], [shape], r["batch_size"], r["n_ctx"])
         assert (p.n_params, p.n_params_total, p.steps, p.tokens) == (
-            r["n_params"], r["n_params_total"], r["steps"], r["tokens"])
+            r["n_params"],
+            r["n_params_total"],
+            r["steps"],
+            r["tokens"],
+        )
         assert (p.flops_per_token, p.flops) == (r["flops_per_token"], r["flops"])
         assert math.isfinite(r["loss"]) and r["loss"] < math.log(256)
 
@@ -231,9 +239,16 @@ def test_law_objective_gradient_matches_finite_differences():
             seen_quadratic += int(np.sum(np.abs(r) < scaling.HUBER_DELTA))
             seen_linear += int(np.sum(np.abs(r) > scaling.HUBER_DELTA))
             eps = 1e-6
-            num = np.array([(scaling.law_objective(p + eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]
-                             - scaling.law_objective(p - eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]) / (2 * eps)
-                            for i in range(5)])
+            num = np.array(
+                [
+                    (
+                        scaling.law_objective(p + eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]
+                        - scaling.law_objective(p - eps * np.eye(5)[i], ln_n, ln_d, ln_l)[0]
+                    )
+                    / (2 * eps)
+                    for i in range(5)
+                ]
+            )
             assert value > 0 and grad.shape == (5,)
             # rtol 1e-5 per component; atol for components many orders below the largest (round-off of the difference)
             assert np.allclose(grad, num, rtol=1e-5, atol=1e-7 * np.abs(num).max()), (p, grad, num)
@@ -274,7 +289,7 @@ def test_isoflop_parabola_and_power_law():
     x = np.linspace(10, 20, 7)
     coef, x_min = scaling.isoflop_parabola(x, 0.05 * (x - 14.2) ** 2 + 2.5)
     assert math.isclose(x_min, 14.2, rel_tol=1e-9) and len(coef) == 3
-    assert scaling.isoflop_parabola(x, -(x - 14.2) ** 2)[1] is None
+    assert scaling.isoflop_parabola(x, -((x - 14.2) ** 2))[1] is None
     p, k = scaling.power_law([1e18, 1e20], [3e8, 3e9])
     assert math.isclose(p, 0.5, rel_tol=1e-9) and math.isclose(k * 1e18**0.5, 3e8, rel_tol=1e-9)
 

@@ -14,30 +14,63 @@ ROOT = Path(__file__).resolve().parents[1]
 LECTURES = sorted((ROOT / "lectures").glob("*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 #: notebooks that read sizes from the library, and the name they read them under
-READERS = {**{p: p.stem for p in LECTURES},
-           ROOT / "solutions/01_compute_budgeting/01_compute_budgeting.ipynb": "lab01_compute_budgeting",
-           ROOT / "solutions/02_data/02_data.ipynb": "lab02_data"}
+READERS = {
+    **{p: p.stem for p in LECTURES},
+    ROOT / "solutions/01_compute_budgeting/01_compute_budgeting.ipynb": "lab01_compute_budgeting",
+    ROOT / "solutions/02_data/02_data.ipynb": "lab02_data",
+}
 
 #: Every smoke value as it was before the sizes moved into the library. Smoke results, claims, checksums and
 #: CI's timings depend on them: change one only on purpose, and then here too.
 SMOKE = {
-    "00_reproduction_puzzle": dict(MODEL=dict(n_layer=2, n_head=4, d_model=128, n_ctx=32), BATCH=16, STEPS=300,
-                                   EVAL_EVERY=25, PEAK_LR=1.5e-3),
-    "01_compute_budgeting": dict(MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1,
-                                 REPEATS=3),
-    "lab01_compute_budgeting": dict(MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1),
-    "02_data": dict(CRAWL={"n_unique": 1_200, "n_reference": 400, "n_benchmark": 120},
-                    MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64), STEPS=300, BATCH=16),
+    "00_reproduction_puzzle": dict(
+        MODEL=dict(n_layer=2, n_head=4, d_model=128, n_ctx=32), BATCH=16, STEPS=300, EVAL_EVERY=25, PEAK_LR=1.5e-3
+    ),
+    "01_compute_budgeting": dict(
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1, REPEATS=3
+    ),
+    "lab01_compute_budgeting": dict(
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1
+    ),
+    "02_data": dict(
+        CRAWL={"n_unique": 1_200, "n_reference": 400, "n_benchmark": 120},
+        MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
+        STEPS=300,
+        BATCH=16,
+    ),
     "lab02_data": dict(CRAWL={"n_unique": 1_200, "n_reference": 400, "n_benchmark": 120}, TUNE_CRAWL="smoke"),
-    "03_stability": dict(CORPUS={"world_size": 24, "n_docs": 2_400}, MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
-                         STEPS=200, BATCH=8, PREC_STEPS=60),
-    "04_scaling_laws": dict(CORPUS={"world_size": 24, "n_docs": 2_400}, N_LAYER=2, N_CTX=64, BATCH=8, EVAL_TOKENS=2**16,
-                            WIDTHS={4e9: [4, 6, 8, 10], 1.2e10: [6, 8, 10, 14, 20], 3.6e10: [8, 12, 16, 24]}),
+    "03_stability": dict(
+        CORPUS={"world_size": 24, "n_docs": 2_400},
+        MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
+        STEPS=200,
+        BATCH=8,
+        PREC_STEPS=60,
+    ),
+    "04_scaling_laws": dict(
+        CORPUS={"world_size": 24, "n_docs": 2_400},
+        N_LAYER=2,
+        N_CTX=64,
+        BATCH=8,
+        EVAL_TOKENS=2**16,
+        WIDTHS={4e9: [4, 6, 8, 10], 1.2e10: [6, 8, 10, 14, 20], 3.6e10: [8, 12, 16, 24]},
+    ),
     "05_evaluation": dict(
         CORPUS={"world_size": 24, "n_docs": 2_400},
-        SIZES={"1×32": dict(n_layer=1, n_head=2, d_model=32), "2×32": dict(n_layer=2, n_head=2, d_model=32),
-               "2×64": dict(n_layer=2, n_head=4, d_model=64)},
-        N_CTX=128, STEPS=1600, BATCH=8, LR=1e-2, SCAN_TO=800, KS=[0, 1, 2, 5], FT_STEPS=100, MAX_ITEMS=400, BPB_DOCS=300),
+        SIZES={
+            "1×32": dict(n_layer=1, n_head=2, d_model=32),
+            "2×32": dict(n_layer=2, n_head=2, d_model=32),
+            "2×64": dict(n_layer=2, n_head=4, d_model=64),
+        },
+        N_CTX=128,
+        STEPS=1600,
+        BATCH=8,
+        LR=1e-2,
+        SCAN_TO=800,
+        KS=[0, 1, 2, 5],
+        FT_STEPS=100,
+        MAX_ITEMS=400,
+        BPB_DOCS=300,
+    ),
 }
 
 
@@ -60,7 +93,11 @@ def test_lecture_01_smoke_model_is_the_default_gpt_and_full_depends_on_the_devic
     assert GPTConfig(**sizes.for_notebook("01_compute_budgeting", "smoke").MODEL) == GPTConfig()
     gpu, cpu = (sizes.for_notebook("01_compute_budgeting", "full", d) for d in ("cuda", "cpu"))
     assert gpu.MODEL["d_model"] == 768 and gpu.MODEL["n_ctx"] == 1024
-    assert cpu.MODEL == dict(n_layer=6, n_head=8, d_model=256, n_ctx=256) and (cpu.BATCH, cpu.STEPS, cpu.WARMUP) == (8, 4, 2)
+    assert cpu.MODEL == dict(n_layer=6, n_head=8, d_model=256, n_ctx=256) and (cpu.BATCH, cpu.STEPS, cpu.WARMUP) == (
+        8,
+        4,
+        2,
+    )
     assert sizes.for_notebook("01_compute_budgeting", "full") == gpu  # no device: the GPU's configuration
 
 

@@ -7,10 +7,9 @@ import subprocess
 import sys
 import tomllib
 
+import nbconventions
 import nbformat
 import pytest
-
-import nbconventions
 import student_edition as se
 from conftest import ROOT
 
@@ -47,14 +46,36 @@ def test_no_line_of_the_key_is_in_the_edition(edition, secrets):
 def test_only_student_material(edition):
     assert se.forbidden_paths(edition) == []
     top = {p.name for p in edition.iterdir()}
-    assert top == {"README.md", "LICENSE", "Makefile", "pyproject.toml", "constraints.txt", "environment.yml",
-                   ".gitignore", "lectures", "labs", "src", "datasets"}
+    assert top == {
+        "README.md",
+        "LICENSE",
+        "Makefile",
+        "pyproject.toml",
+        "constraints.txt",
+        "environment.yml",
+        ".gitignore",
+        "lectures",
+        "labs",
+        "src",
+        "datasets",
+    }
     for path in edition.rglob("*"):
         parts = set(path.relative_to(edition).parts)
-        assert not parts & {"solutions", "ci", "wrong_answers", "tests", "build", "nbgrader_config.py", "gradebook.db"}, path
+        assert not parts & {
+            "solutions",
+            "ci",
+            "wrong_answers",
+            "tests",
+            "build",
+            "nbgrader_config.py",
+            "gradebook.db",
+        }, path
     assert sorted(p.relative_to(edition).as_posix() for p in edition.glob("labs/*/*.ipynb")) == sorted(
-        p.relative_to(ROOT).as_posix() for p in ROOT.glob("labs/*/*.ipynb"))
-    assert sorted(p.name for p in edition.glob("lectures/*.ipynb")) == sorted(p.name for p in ROOT.glob("lectures/*.ipynb"))
+        p.relative_to(ROOT).as_posix() for p in ROOT.glob("labs/*/*.ipynb")
+    )
+    assert sorted(p.name for p in edition.glob("lectures/*.ipynb")) == sorted(
+        p.name for p in ROOT.glob("lectures/*.ipynb")
+    )
     assert (edition / "src" / "minirepro" / "__init__.py").is_file()
     assert (edition / "datasets" / "README.md").is_file()
 
@@ -91,8 +112,21 @@ def test_library_installs_from_the_edition(edition, tmp_path):
     copy = tmp_path / "edition"
     shutil.copytree(edition, copy)  # pip writes build/ and *.egg-info next to the sources
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheel"), str(copy)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "wheel"),
+            str(copy),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert len(list((tmp_path / "wheel").glob("minirepro-*.whl"))) == 1
@@ -101,15 +135,32 @@ def test_library_installs_from_the_edition(edition, tmp_path):
 def test_readme_and_makefile_are_for_students(edition):
     readme = (edition / "README.md").read_text()
     student = se.student_repository()
-    for needed in ("minirepro-check", "check_lab", "Colab", f"git clone https://github.com/{student}.git",
-                   "make lab", "pip install", "labs/01_compute_budgeting"):
+    for needed in (
+        "minirepro-check",
+        "check_lab",
+        "Colab",
+        f"git clone https://github.com/{student}.git",
+        "make lab",
+        "pip install",
+        "labs/01_compute_budgeting",
+    ):
         assert needed in readme, needed
     for lab in edition.glob("labs/*/*.ipynb"):
         assert f"colab.research.google.com/github/{student}/blob/" in readme and lab.stem in readme
     makefile = (edition / "Makefile").read_text()
     for text in (readme, makefile):
-        for instructor_only in ("solutions/", "nbgrader_config", "autograde", "formgrader", "gradebook", "ci/",
-                                "make labs", "set-repo", "release_assignment", "wrong answer"):
+        for instructor_only in (
+            "solutions/",
+            "nbgrader_config",
+            "autograde",
+            "formgrader",
+            "gradebook",
+            "ci/",
+            "make labs",
+            "set-repo",
+            "release_assignment",
+            "wrong answer",
+        ):
             assert instructor_only not in text, instructor_only
     assert "\nlab: setup\n" in makefile and "\ncheck: setup\n" in makefile
     proc = subprocess.run(["make", "-n", "-C", str(edition), "lab"], capture_output=True, text=True)
@@ -135,7 +186,9 @@ def test_the_scan_catches_what_is_planted(edition, secrets, tmp_path):
         fh.write(f"\n# {wrong}\n")
     found = se.leaks(copy, secrets=secrets)
     n_cells = len(nb.cells)
-    assert any(f.startswith(f"lectures/{lecture.name} cell {n_cells - 1} line 2:") and repr(hidden) in f for f in found), found
+    assert any(
+        f.startswith(f"lectures/{lecture.name} cell {n_cells - 1} line 2:") and repr(hidden) in f for f in found
+    ), found
     n_lines = len(readme.read_text().splitlines())
     assert any(f.startswith(f"README.md line {n_lines - 1}:") and repr(solution) in f for f in found), found
     assert any(f.startswith("src/minirepro/facts.py line ") and "ci/wrong_answers/" in f for f in found), found
@@ -145,12 +198,16 @@ def test_the_scan_catches_what_is_planted(edition, secrets, tmp_path):
     (copy / "labs" / "solutions").mkdir()
     (copy / "labs" / "solutions" / "x.py").write_text("")
     msgs = se.forbidden_paths(copy)
-    assert any(m.startswith("nbgrader_config.py") for m in msgs) and any(m.startswith("labs/solutions/x.py") for m in msgs), msgs
+    assert any(m.startswith("nbgrader_config.py") for m in msgs) and any(
+        m.startswith("labs/solutions/x.py") for m in msgs
+    ), msgs
     lab = sorted(copy.glob("labs/*/*.ipynb"))[0]
     nb = nbformat.read(lab, as_version=4)
     nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="hi")]
     instructor, branch = nbconventions.repo_config()
-    nb.cells[0].source = nbconventions.BADGE_RE.sub(nbconventions.badge(lab.relative_to(copy).as_posix(), instructor, branch), nb.cells[0].source)
+    nb.cells[0].source = nbconventions.BADGE_RE.sub(
+        nbconventions.badge(lab.relative_to(copy).as_posix(), instructor, branch), nb.cells[0].source
+    )
     nbformat.write(nb, lab)
     msgs = se.notebook_problems(copy)
     assert any("committed with outputs" in m for m in msgs) and any("badge points at" in m for m in msgs), msgs

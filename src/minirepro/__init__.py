@@ -21,8 +21,8 @@ Small readable modules that the lectures and labs share:
 - ``claims``   sentences about measured results, printed only when the numbers support them
 """
 
-from .config import setup, resolve_scale, resolve_device, seed_everything
 from .check import check_lab
+from .config import resolve_device, resolve_scale, seed_everything, setup
 
 __all__ = ["setup", "resolve_scale", "resolve_device", "seed_everything", "check_lab"]
 __version__ = "0.1.0"

@@ -60,7 +60,11 @@ def check_width(d_model, n_heads=None, d_head=None) -> None:
     )
     exact = {"13B": facts.GPT3_13B_PARAMS_EXACT}  # App. D, Table D.1
     for s in facts.GPT3_SIZES:  # the published row this shape comes from, if any
-        if s.d_model_printed == d_model and (n_heads, d_head) in ((s.n_heads, s.d_head), (s.n_heads, None), (None, s.d_head)):
+        if s.d_model_printed == d_model and (n_heads, d_head) in (
+            (s.n_heads, s.d_head),
+            (s.n_heads, None),
+            (None, s.d_head),
+        ):
             message += f". Table 2.1 prints {d_model} for GPT-3 {s.name}, but {s.n_heads} x {s.d_head} = {s.d_model}"
             if s.name in exact:
                 fits, printed = (param_count(s.n_layer, d) / exact[s.name] - 1 for d in (s.d_model, d_model))
@@ -72,7 +76,9 @@ def check_width(d_model, n_heads=None, d_head=None) -> None:
     raise ValueError(message)
 
 
-def param_breakdown(n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_VOCAB, *, n_heads=None, d_head=None) -> dict:
+def param_breakdown(
+    n_layer, d_model, n_ctx=facts.GPT3_N_CTX, vocab=facts.GPT3_VOCAB, *, n_heads=None, d_head=None
+) -> dict:
     """Parameters of a GPT-2/GPT-3 style decoder by component (Brown et al. 2020, §2.1; Radford et al. 2019).
 
     Tied output embedding, d_ff = 4 d_model, biases on every linear layer, two LayerNorms per block

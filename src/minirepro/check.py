@@ -130,9 +130,15 @@ def _switch_off_forbidden(nb) -> None:
         return
     for cell in nb.cells:
         if _is_test_cell(cell):
-            cell.source = "_minirepro_forbid.ALLOWED_FILES.add(__import__('sys')._getframe().f_code.co_filename)\n" + cell.source
-    nb.cells.insert(first, nbformat.v4.new_code_cell(
-        f"from minirepro.grading import forbid as _minirepro_forbid\n_minirepro_forbid.install({list(names)!r})"))
+            cell.source = (
+                "_minirepro_forbid.ALLOWED_FILES.add(__import__('sys')._getframe().f_code.co_filename)\n" + cell.source
+            )
+    nb.cells.insert(
+        first,
+        nbformat.v4.new_code_cell(
+            f"from minirepro.grading import forbid as _minirepro_forbid\n_minirepro_forbid.install({list(names)!r})"
+        ),
+    )
 
 
 def check_notebook(path, timeout: int = DEFAULT_TIMEOUT, grace: float = INTERRUPT_GRACE) -> list[TestResult]:
@@ -171,7 +177,9 @@ def check_notebook(path, timeout: int = DEFAULT_TIMEOUT, grace: float = INTERRUP
         later = f"not run: the kernel died ({exc.__class__.__name__}); a cell may call os._exit or run out of memory"
     except _InterruptIgnored:
         stopped_at = client.running
-        this_cell = f"timed out after {timeout} s: the cell ignored the interrupt (a loop that catches KeyboardInterrupt?)"
+        this_cell = (
+            f"timed out after {timeout} s: the cell ignored the interrupt (a loop that catches KeyboardInterrupt?)"
+        )
         later = (
             f"not run: the kernel was stopped because cell {_cell_name(nb.cells[stopped_at], stopped_at)} "
             f"ran past {timeout} s and ignored the interrupt"
@@ -222,7 +230,9 @@ def run_tests_here(nb, namespace: dict) -> list[TestResult]:
             exec(compile(cell.source, f"<test {gid}>", "exec"), namespace)
         except NameError as exc:  # the answer (or a cell before it) has not been run in this kernel yet
             missing = getattr(exc, "name", None) or str(exc)
-            results.append(TestResult(gid, _points(cell), False, f"{NOT_RUN}: {missing!s} is not defined (run its cell first)"))
+            results.append(
+                TestResult(gid, _points(cell), False, f"{NOT_RUN}: {missing!s} is not defined (run its cell first)")
+            )
         except Exception as exc:  # noqa: BLE001 - every failure is a result, not a crash
             msg = str(exc).strip() or ""
             results.append(TestResult(gid, _points(cell), False, f"{type(exc).__name__}: {msg}".rstrip(": ")))
@@ -254,12 +264,16 @@ class CheckResults(list):
 
         rows = "".join(
             f"<tr><td><code>{html.escape(r.grade_id)}</code></td><td>{r.points:g}</td><td><b>{_mark(r)}</b></td>"
-            f"<td>{html.escape(r.message.splitlines()[0][:200]) if r.message else ''}</td></tr>" for r in self)
+            f"<td>{html.escape(r.message.splitlines()[0][:200]) if r.message else ''}</td></tr>"
+            for r in self
+        )
         got, total = sum(r.points for r in self if r.passed), sum(r.points for r in self)
-        return (f"<p>{html.escape(self.title)}</p><table><tr><th>question</th><th>points</th><th>result</th>"
-                f"<th>message</th></tr>{rows}</table><p>visible tests: {sum(r.passed for r in self)}/{len(self)} "
-                f"passed, {got:g}/{total:g} points (the grader also runs hidden tests: passing these is necessary, "
-                "not sufficient)</p>")
+        return (
+            f"<p>{html.escape(self.title)}</p><table><tr><th>question</th><th>points</th><th>result</th>"
+            f"<th>message</th></tr>{rows}</table><p>visible tests: {sum(r.passed for r in self)}/{len(self)} "
+            f"passed, {got:g}/{total:g} points (the grader also runs hidden tests: passing these is necessary, "
+            "not sufficient)</p>"
+        )
 
     def _ipython_display_(self):
         if self._echo_pending:  # check_lab has just shown it
@@ -287,7 +301,7 @@ def format_results(results: list[TestResult], title: str = "") -> str:
     return "\n".join(lines)
 
 
-def check_lab(name: str | None = None, namespace: dict | None = None) -> "CheckResults | None":
+def check_lab(name: str | None = None, namespace: dict | None = None) -> CheckResults | None:
     """In a notebook: run this lab's test cells against the answers run so far, print a table.
 
     ``name`` is the lab's id (``"01_compute_budgeting"``); the notebook is read from the working

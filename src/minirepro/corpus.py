@@ -136,10 +136,19 @@ ATTRIBUTES = {
 #: Attributes whose value is another entity's id (rendered as that entity's name).
 RELATIONS = frozenset({"capital", "country", "river", "birthplace", "mentor", "discoverer", "describer"})
 
-PROFESSIONS = ("chemist", "naturalist", "painter", "engineer", "physician", "poet",
-               "cartographer", "astronomer", "merchant", "composer")
-COLOURS = ("silver", "grey", "pale yellow", "deep red", "green", "blue", "black", "white",
-           "violet", "orange")
+PROFESSIONS = (
+    "chemist",
+    "naturalist",
+    "painter",
+    "engineer",
+    "physician",
+    "poet",
+    "cartographer",
+    "astronomer",
+    "merchant",
+    "composer",
+)
+COLOURS = ("silver", "grey", "pale yellow", "deep red", "green", "blue", "black", "white", "violet", "orange")
 STATES = ("solid", "solid", "solid", "liquid", "gas")
 #: class -> (habitats, diets, shortest lifespan, longest lifespan)
 CLASSES = {
@@ -155,8 +164,30 @@ CLASSES = {
     "owl": (("forests", "mountains", "hills"), ("mice", "insects", "small birds"), 5, 25),
 }
 
-_ONSETS = ("b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
-           "br", "dr", "gr", "kr", "st", "th", "sh")
+_ONSETS = (
+    "b",
+    "d",
+    "f",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "z",
+    "br",
+    "dr",
+    "gr",
+    "kr",
+    "st",
+    "th",
+    "sh",
+)
 _VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ai", "ou")
 _CODAS = ("", "", "", "n", "r", "l", "s", "m", "th", "nd")
 
@@ -264,16 +295,29 @@ def make_world(seed: int = 0, size="smoke") -> World:
         ents.append(e)
         return e
 
-    countries = [add("country", new_name(word(2)), founded=600 + uniform_int(rng, 900),
-                     language=new_name(lambda: _word(rng, 2).capitalize() + _pick(rng, ("ic", "ish", "ese"))))
-                 for _ in range(max(2, n // 8))]
-    rivers = [add("river", new_name(word(2)), country=_pick(rng, countries).id, length=40 + uniform_int(rng, 1160))
-              for _ in range(max(2, n // 4))]
+    countries = [
+        add(
+            "country",
+            new_name(word(2)),
+            founded=600 + uniform_int(rng, 900),
+            language=new_name(lambda: _word(rng, 2).capitalize() + _pick(rng, ("ic", "ish", "ese"))),
+        )
+        for _ in range(max(2, n // 8))
+    ]
+    rivers = [
+        add("river", new_name(word(2)), country=_pick(rng, countries).id, length=40 + uniform_int(rng, 1160))
+        for _ in range(max(2, n // 4))
+    ]
     places = []
     for i in range(n):
         country = countries[i] if i < len(countries) else _pick(rng, countries)  # every country has a town
-        p = add("place", new_name(word(2)), country=country.id, founded=800 + uniform_int(rng, 900),
-                population=(10 + uniform_int(rng, 90)) * 10 ** (1 + uniform_int(rng, 4)))
+        p = add(
+            "place",
+            new_name(word(2)),
+            country=country.id,
+            founded=800 + uniform_int(rng, 900),
+            population=(10 + uniform_int(rng, 90)) * 10 ** (1 + uniform_int(rng, 4)),
+        )
         local = [r for r in rivers if r.attrs["country"] == country.id]
         if local and uniform_int(rng, 3) < 2:
             p.attrs["river"] = _pick(rng, local).id
@@ -287,8 +331,16 @@ def make_world(seed: int = 0, size="smoke") -> World:
         home = _pick(rng, places)
         born = home.attrs["founded"] + 20 + uniform_int(rng, 1880 - home.attrs["founded"] - 20)
         profession = PROFESSIONS[i] if i < 2 else _pick(rng, PROFESSIONS)  # at least one chemist, one naturalist
-        people.append(add("person", full, born=born, birthplace=home.id, profession=profession,
-                          died=born + 25 + uniform_int(rng, 66)))
+        people.append(
+            add(
+                "person",
+                full,
+                born=born,
+                birthplace=home.id,
+                profession=profession,
+                died=born + 25 + uniform_int(rng, 66),
+            )
+        )
     for p in people:
         b = p.attrs["born"]
         teachers = [q for q in people if b - 60 <= q.attrs["born"] <= b - 15]
@@ -307,19 +359,34 @@ def make_world(seed: int = 0, size="smoke") -> World:
         symbols.add(symbol)
         who = _pick(rng, chemists)
         lived = who.attrs["died"] - who.attrs["born"]
-        add("element", name, symbol=symbol, number=numbers[i], colour=_pick(rng, COLOURS),
-            state=_pick(rng, STATES), discoverer=who.id,
-            discovered=who.attrs["born"] + 20 + uniform_int(rng, lived - 20 + 1))
+        add(
+            "element",
+            name,
+            symbol=symbol,
+            number=numbers[i],
+            colour=_pick(rng, COLOURS),
+            state=_pick(rng, STATES),
+            discoverer=who.id,
+            discovered=who.attrs["born"] + 20 + uniform_int(rng, lived - 20 + 1),
+        )
 
     naturalists = [p for p in people if p.attrs["profession"] == "naturalist"]
     class_names = tuple(CLASSES)
     for _ in range(n):
         cls = _pick(rng, class_names)
         habitats, diets, shortest, longest = CLASSES[cls]
-        add("species", new_name(lambda: _word(rng, 2)), **{
-            "class": cls, "habitat": _pick(rng, habitats), "country": _pick(rng, countries).id,
-            "diet": _pick(rng, diets), "lifespan": shortest + uniform_int(rng, longest - shortest + 1),
-            "describer": _pick(rng, naturalists).id})
+        add(
+            "species",
+            new_name(lambda: _word(rng, 2)),
+            **{
+                "class": cls,
+                "habitat": _pick(rng, habitats),
+                "country": _pick(rng, countries).id,
+                "diet": _pick(rng, diets),
+                "lifespan": shortest + uniform_int(rng, longest - shortest + 1),
+                "describer": _pick(rng, naturalists).id,
+            },
+        )
     return World(seed, n, ents)
 
 
@@ -342,78 +409,144 @@ NOISE = {
 
 PROSE = {
     "place": (
-        ("{N} is a town in {country}.", "{N} lies in {country}.",
-         "{N} is one of the towns of {country}, whose capital is {country_capital}.",
-         "The town of {N} belongs to {country}."),
-        ("{N} has a population of {population}.", "{population} people live in {N}.",
-         "The population of {N} is {population}."),
-        ("{N} was founded in {founded}.", "The founding of {N} dates to {founded}.",
-         "{N} has stood since its founding in {founded}."),
-        ("{N} stands on the {river} river.", "The {river} flows through {N}.",
-         "{N} lies on the banks of the {river}, a river {river_length} km long."),
+        (
+            "{N} is a town in {country}.",
+            "{N} lies in {country}.",
+            "{N} is one of the towns of {country}, whose capital is {country_capital}.",
+            "The town of {N} belongs to {country}.",
+        ),
+        (
+            "{N} has a population of {population}.",
+            "{population} people live in {N}.",
+            "The population of {N} is {population}.",
+        ),
+        (
+            "{N} was founded in {founded}.",
+            "The founding of {N} dates to {founded}.",
+            "{N} has stood since its founding in {founded}.",
+        ),
+        (
+            "{N} stands on the {river} river.",
+            "The {river} flows through {N}.",
+            "{N} lies on the banks of the {river}, a river {river_length} km long.",
+        ),
         ("{native} was born in {N}.", "{N} is the birthplace of {native}."),
     ),
     "country": (
-        ("The capital of {N} is {capital}.", "{capital} is the capital of {N}.",
-         "{N} is governed from its capital, {capital}, a town of {capital_population} people."),
-        ("The language of {N} is {language}.", "People in {N} speak {language}.",
-         "{language} is spoken throughout {N}."),
-        ("{N} was founded in {founded}.", "{N} became a country in {founded}.",
-         "The state of {N} dates from {founded}."),
+        (
+            "The capital of {N} is {capital}.",
+            "{capital} is the capital of {N}.",
+            "{N} is governed from its capital, {capital}, a town of {capital_population} people.",
+        ),
+        (
+            "The language of {N} is {language}.",
+            "People in {N} speak {language}.",
+            "{language} is spoken throughout {N}.",
+        ),
+        (
+            "{N} was founded in {founded}.",
+            "{N} became a country in {founded}.",
+            "The state of {N} dates from {founded}.",
+        ),
         ("{town} is one of the towns of {N}.", "Among the towns of {N} is {town}."),
         ("The {river} is a river of {N}.", "The {river} rises in {N}."),
     ),
     "river": (
-        ("The {N} is {length} km long.", "The {N} runs for {length} kilometres.",
-         "The {N} has a length of {length} km."),
-        ("The {N} rises in {country}.", "The {N} is a river of {country}.",
-         "The source of the {N} is in {country}, whose capital is {country_capital}."),
+        (
+            "The {N} is {length} km long.",
+            "The {N} runs for {length} kilometres.",
+            "The {N} has a length of {length} km.",
+        ),
+        (
+            "The {N} rises in {country}.",
+            "The {N} is a river of {country}.",
+            "The source of the {N} is in {country}, whose capital is {country_capital}.",
+        ),
         ("The {N} flows past {town}.", "{town} stands on the {N}."),
     ),
     "person": (
-        ("{N} was born in {birthplace} in {born}.", "{N} was born in {born}.",
-         "{N} was born in {birthplace}, a town in {birthplace_country}.",
-         "{N} was born in {born} in the town of {birthplace}."),
-        ("{N} was {a_profession}.", "{N} worked as {a_profession}.", "By profession {N} was {a_profession}.",
-         "{N} is remembered as {a_profession}."),
-        ("{N} studied under {mentor}.", "{N} was a student of {mentor}.", "{mentor} was the teacher of {N}.",
-         "{N} was taught by {mentor}, {a_mentor_profession}."),
+        (
+            "{N} was born in {birthplace} in {born}.",
+            "{N} was born in {born}.",
+            "{N} was born in {birthplace}, a town in {birthplace_country}.",
+            "{N} was born in {born} in the town of {birthplace}.",
+        ),
+        (
+            "{N} was {a_profession}.",
+            "{N} worked as {a_profession}.",
+            "By profession {N} was {a_profession}.",
+            "{N} is remembered as {a_profession}.",
+        ),
+        (
+            "{N} studied under {mentor}.",
+            "{N} was a student of {mentor}.",
+            "{mentor} was the teacher of {N}.",
+            "{N} was taught by {mentor}, {a_mentor_profession}.",
+        ),
         ("{N} died in {died}.", "{N} died in {died}, at the age of {age}.", "{N} lived until {died}."),
         ("{N} discovered {discoveries}.", "{N} is credited with the discovery of {discoveries}."),
         ("{N} was the first to describe {described}.", "{N} described {described}."),
     ),
     "element": (
-        ("The chemical symbol of {N} is {symbol}.", "{Nc} has the symbol {symbol}.",
-         "In chemical notation {N} is written {symbol}."),
-        ("{Nc} has atomic number {number}.", "The atomic number of {N} is {number}.",
-         "{Nc} is element number {number}."),
+        (
+            "The chemical symbol of {N} is {symbol}.",
+            "{Nc} has the symbol {symbol}.",
+            "In chemical notation {N} is written {symbol}.",
+        ),
+        (
+            "{Nc} has atomic number {number}.",
+            "The atomic number of {N} is {number}.",
+            "{Nc} is element number {number}.",
+        ),
         ("{Nc} is {colour} in colour.", "Pure {N} is {colour}.", "A sample of {N} looks {colour}."),
         ("At room temperature {N} is a {state}.", "{Nc} is a {state} under ordinary conditions."),
-        ("{Nc} was discovered by {discoverer} in {discovered}.", "{Nc} was discovered in {discovered}.",
-         "The {discoverer_profession} {discoverer} discovered {N} in {discovered}.",
-         "{Nc} was first isolated by {discoverer}."),
+        (
+            "{Nc} was discovered by {discoverer} in {discovered}.",
+            "{Nc} was discovered in {discovered}.",
+            "The {discoverer_profession} {discoverer} discovered {N} in {discovered}.",
+            "{Nc} was first isolated by {discoverer}.",
+        ),
     ),
     "species": (
         ("The {N} is {a_class}.", "The {N} is a species of {class}.", "Naturalists class the {N} as {a_class}."),
-        ("The {N} lives in the {habitat} of {country}.", "The {N} is found in {country}.",
-         "The {N} prefers {habitat}.", "In {country} the {N} inhabits the {habitat}."),
+        (
+            "The {N} lives in the {habitat} of {country}.",
+            "The {N} is found in {country}.",
+            "The {N} prefers {habitat}.",
+            "In {country} the {N} inhabits the {habitat}.",
+        ),
         ("The {N} feeds on {diet}.", "The {N} eats mainly {diet}.", "The diet of the {N} consists of {diet}."),
-        ("The {N} lives for about {lifespan} years.", "A {N} can live {lifespan} years.",
-         "The lifespan of the {N} is {lifespan} years."),
-        ("The {N} was first described by {describer}.", "{describer} was the first to describe the {N}.",
-         "The {N} was named by the {describer_profession} {describer}."),
+        (
+            "The {N} lives for about {lifespan} years.",
+            "A {N} can live {lifespan} years.",
+            "The lifespan of the {N} is {lifespan} years.",
+        ),
+        (
+            "The {N} was first described by {describer}.",
+            "{describer} was the first to describe the {N}.",
+            "The {N} was named by the {describer_profession} {describer}.",
+        ),
     ),
 }
 
 TRAVEL = (  # a place, in the first person
-    ("I crossed into {country} and walked on to {N}.", "{N} is a quiet town in {country}.",
-     "Everyone in {N} calls {country} home, and they told me {country_capital} is the capital."),
-    ("The innkeeper told me that {population} people live in {N}.",
-     "A clerk at the town hall put the population at {population}."),
-    ("A stone over the gate says the town was founded in {founded}.",
-     "The locals are proud that {N} was founded in {founded}."),
-    ("I walked along the {river}, which runs through the town.",
-     "From my window I could see the {river} flowing through {N}."),
+    (
+        "I crossed into {country} and walked on to {N}.",
+        "{N} is a quiet town in {country}.",
+        "Everyone in {N} calls {country} home, and they told me {country_capital} is the capital.",
+    ),
+    (
+        "The innkeeper told me that {population} people live in {N}.",
+        "A clerk at the town hall put the population at {population}.",
+    ),
+    (
+        "A stone over the gate says the town was founded in {founded}.",
+        "The locals are proud that {N} was founded in {founded}.",
+    ),
+    (
+        "I walked along the {river}, which runs through the town.",
+        "From my window I could see the {river} flowing through {N}.",
+    ),
     ("A statue in the square honours {native}, who was born here.",),
     ("I stayed {nights} nights.", "It rained on {weekday}.", "The weather was {weather} the whole time."),
     ("The food was {food}.",),
@@ -423,8 +556,10 @@ LAB = (  # an element, one line per observation
     ("Weighed a sample of {N} ({symbol}): {mass} g.", "Sample of {N} ({symbol}) on the balance: {mass} g."),
     ("The sample is {colour}, as the tables say.", "Colour of the sample: {colour}, as expected."),
     ("Tables give atomic number {number}.", "Atomic number {number}, per the tables."),
-    ("Reminder: {N} was discovered by {discoverer} in {discovered}.",
-     "First isolated by {discoverer} in {discovered}."),
+    (
+        "Reminder: {N} was discovered by {discoverer} in {discovered}.",
+        "First isolated by {discoverer} in {discovered}.",
+    ),
     ("Heated it to {temp} degrees; no change.", "Left the sample at {temp} degrees overnight."),
     ("Stored as a {state}, as usual for {N}.",),
 )
@@ -432,8 +567,10 @@ LAB = (  # an element, one line per observation
 FIELD_GUIDE = (  # a species
     ("Look for the {N} in the {habitat} of {country}.", "The {N} keeps to {habitat} in {country}."),
     ("It feeds on {diet}.", "Its food is mostly {diet}."),
-    ("It is {a_class}, first described by the {describer_profession} {describer}.",
-     "This {class} was first described by {describer}."),
+    (
+        "It is {a_class}, first described by the {describer_profession} {describer}.",
+        "This {class} was first described by {describer}.",
+    ),
     ("Expect it to live about {lifespan} years.", "Individuals live about {lifespan} years."),
     ("Observers counted {count} of them last season.", "It is easiest to see in {month}."),
 )
@@ -482,19 +619,41 @@ QUESTIONS = {
 }
 
 LABELS = {  # fact sheets: "* <label>: <value>"
-    "place": {"country": ("Country", "Located in"), "population": ("Population", "Inhabitants"),
-              "founded": ("Founded", "Year of founding"), "river": ("River",)},
-    "country": {"capital": ("Capital", "Seat of government"), "language": ("Language", "Spoken language"),
-                "founded": ("Founded",)},
+    "place": {
+        "country": ("Country", "Located in"),
+        "population": ("Population", "Inhabitants"),
+        "founded": ("Founded", "Year of founding"),
+        "river": ("River",),
+    },
+    "country": {
+        "capital": ("Capital", "Seat of government"),
+        "language": ("Language", "Spoken language"),
+        "founded": ("Founded",),
+    },
     "river": {"country": ("Source", "Rises in"), "length": ("Length (km)",)},
-    "person": {"born": ("Born", "Year of birth"), "birthplace": ("Birthplace", "Place of birth"),
-               "profession": ("Profession", "Occupation"), "mentor": ("Teacher", "Studied under"),
-               "died": ("Died", "Year of death")},
-    "element": {"symbol": ("Symbol",), "number": ("Atomic number",), "colour": ("Colour", "Appearance"),
-                "state": ("State at room temperature",), "discoverer": ("Discovered by",),
-                "discovered": ("Year of discovery", "Discovered in")},
-    "species": {"class": ("Class", "Kind of animal"), "habitat": ("Habitat",), "country": ("Range", "Found in"),
-                "diet": ("Diet", "Food"), "lifespan": ("Lifespan (years)",), "describer": ("Described by",)},
+    "person": {
+        "born": ("Born", "Year of birth"),
+        "birthplace": ("Birthplace", "Place of birth"),
+        "profession": ("Profession", "Occupation"),
+        "mentor": ("Teacher", "Studied under"),
+        "died": ("Died", "Year of death"),
+    },
+    "element": {
+        "symbol": ("Symbol",),
+        "number": ("Atomic number",),
+        "colour": ("Colour", "Appearance"),
+        "state": ("State at room temperature",),
+        "discoverer": ("Discovered by",),
+        "discovered": ("Year of discovery", "Discovered in"),
+    },
+    "species": {
+        "class": ("Class", "Kind of animal"),
+        "habitat": ("Habitat",),
+        "country": ("Range", "Found in"),
+        "diet": ("Diet", "Food"),
+        "lifespan": ("Lifespan (years)",),
+        "describer": ("Described by",),
+    },
 }
 
 
@@ -535,28 +694,82 @@ def _genres():
     for kind, title in TITLE.items():
         g += [
             Genre("encyclopedia", kind, ("{Nc}\n\n", "== {Nc} ==\n\n"), PROSE[kind], lo=3),
-            Genre("qa", kind, (f"Questions about {title}\n\n", f"Q&A: {title}\n\n"), _qa_bank(kind),
-                  lines=True, lo=3, hi=6),
-            Genre("factsheet", kind, (f"Fact sheet: {title}\n", "{Nc}: key facts\n"), _list_bank(kind),
-                  lines=True, lo=3),
+            Genre(
+                "qa",
+                kind,
+                (f"Questions about {title}\n\n", f"Q&A: {title}\n\n"),
+                _qa_bank(kind),
+                lines=True,
+                lo=3,
+                hi=6,
+            ),
+            Genre(
+                "factsheet", kind, (f"Fact sheet: {title}\n", "{Nc}: key facts\n"), _list_bank(kind), lines=True, lo=3
+            ),
         ]
     g += [
-        Genre("biography", "person", ("The life of {name}\n\n", "{name}: a short biography\n\n"), PROSE["person"],
-              lo=3, surname=True),
-        Genre("travel", "place", ("Travel notes: {N}\n\n", "A visit to {N}\n\n", "Letters from {N}\n\n"), TRAVEL,
-              lo=3, hi=6),
-        Genre("lab", "element", ("Lab notebook: {N} ({symbol})\n\n", "Notes on a sample of {N}\n\n"), LAB,
-              lines=True, lo=3, hi=6),
+        Genre(
+            "biography",
+            "person",
+            ("The life of {name}\n\n", "{name}: a short biography\n\n"),
+            PROSE["person"],
+            lo=3,
+            surname=True,
+        ),
+        Genre(
+            "travel",
+            "place",
+            ("Travel notes: {N}\n\n", "A visit to {N}\n\n", "Letters from {N}\n\n"),
+            TRAVEL,
+            lo=3,
+            hi=6,
+        ),
+        Genre(
+            "lab",
+            "element",
+            ("Lab notebook: {N} ({symbol})\n\n", "Notes on a sample of {N}\n\n"),
+            LAB,
+            lines=True,
+            lo=3,
+            hi=6,
+        ),
         Genre("field_guide", "species", ("Field guide: the {N}\n\n", "Spotting the {N}\n\n"), FIELD_GUIDE, lo=3),
-        Genre("towns", "country", ("Towns of {N}\n\n", "The towns of {N}, by the register\n\n"),
-              (("* {N}, founded {founded}, population {population}",),), lines=True, lo=10**6,
-              members=("place", "country")),
-        Genre("wildlife", "country", ("Wildlife of {N}\n\n",), (("* the {N}, {a_class} of the {habitat}",),),
-              lines=True, lo=10**6, members=("species", "country")),
-        Genre("towns_on_river", "river", ("Towns on the {N}\n\n",), (("* {N} ({population} people)",),),
-              lines=True, lo=10**6, members=("place", "river")),
-        Genre("students", "person", ("Students of {name}\n\n",), (("* {N} ({born}-{died}), {a_profession}",),),
-              lines=True, lo=10**6, members=("person", "mentor")),
+        Genre(
+            "towns",
+            "country",
+            ("Towns of {N}\n\n", "The towns of {N}, by the register\n\n"),
+            (("* {N}, founded {founded}, population {population}",),),
+            lines=True,
+            lo=10**6,
+            members=("place", "country"),
+        ),
+        Genre(
+            "wildlife",
+            "country",
+            ("Wildlife of {N}\n\n",),
+            (("* the {N}, {a_class} of the {habitat}",),),
+            lines=True,
+            lo=10**6,
+            members=("species", "country"),
+        ),
+        Genre(
+            "towns_on_river",
+            "river",
+            ("Towns on the {N}\n\n",),
+            (("* {N} ({population} people)",),),
+            lines=True,
+            lo=10**6,
+            members=("place", "river"),
+        ),
+        Genre(
+            "students",
+            "person",
+            ("Students of {name}\n\n",),
+            (("* {N} ({born}-{died}), {a_profession}",),),
+            lines=True,
+            lo=10**6,
+            members=("person", "mentor"),
+        ),
     ]
     return tuple(g)
 
@@ -642,8 +855,10 @@ def _fields(world: World, e: Entity, surname: bool = False) -> dict:
         article("a_profession", "profession")
         article("a_mentor_profession", "mentor_profession")
         f["age"] = ((str(e.attrs["died"] - e.attrs["born"]), ()),)
-        for key, kind, attr, show in (("discoveries", "element", "discoverer", lambda x: x.name),
-                                      ("described", "species", "describer", lambda x: "the " + x.name)):
+        for key, kind, attr, show in (
+            ("discoveries", "element", "discoverer", lambda x: x.name),
+            ("described", "species", "describer", lambda x: "the " + x.name),
+        ):
             found = world.members(kind, attr, e.id)
             if found:
                 f[key] = ((_and_list([show(x) for x in found]), tuple((x.id, attr, e.name) for x in found)),)
@@ -784,8 +999,9 @@ def _write_document(rng: random.Random, world: World, check: bool) -> Document:
     return Document("".join(w.parts), entities, tuple(w.facts), w.logprob, genre.name)
 
 
-def generate_corpus(seed: int = 0, scale: str = "smoke", *, world: World | None = None,
-                    n_docs: int | None = None, check: bool = False) -> list:
+def generate_corpus(
+    seed: int = 0, scale: str = "smoke", *, world: World | None = None, n_docs: int | None = None, check: bool = False
+) -> list:
     """The documents of the default corpus for ``seed`` and ``scale`` (``"smoke"`` or ``"full"``).
 
     ``world`` defaults to ``make_world(seed, scale)`` and ``n_docs`` to the scale's count.
@@ -816,7 +1032,7 @@ def qa_items(world: World, docs=None) -> list:
     corpus's ``qa`` documents use the question's wording among others, as ``Q: <question>\nA: <answer>.``
 
     """
-    stated = None if docs is None else set((f for d in docs for f in d.facts))  # membership only
+    stated = None if docs is None else set(f for d in docs for f in d.facts)  # membership only
     out = []
     for e in world.entities:
         for attr, questions in QUESTIONS[e.kind].items():
@@ -851,8 +1067,12 @@ def corpus_stats(docs) -> dict:
     text, the entropy floor: the numbers a dataset card reports."""
     docs = list(docs)
     data = training_text(docs).encode("utf-8")
-    stats = {"documents": len(docs), "bytes": len(data), "tokens": len(data),
-             "sha256": hashlib.sha256(data).hexdigest()}
+    stats = {
+        "documents": len(docs),
+        "bytes": len(data),
+        "tokens": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     if docs and all(getattr(d, "logprob", None) is not None for d in docs):
         stats["floor_nats_per_byte"] = entropy_floor(docs)
         stats["floor_bits_per_byte"] = stats["floor_nats_per_byte"] / math.log(2)
@@ -865,13 +1085,65 @@ def corpus_stats(docs) -> dict:
 
 #: Standard-library modules whose docstrings ``python_docs_corpus`` reads, in this fixed order.
 PYTHON_DOC_MODULES = (
-    "abc", "argparse", "array", "ast", "base64", "bisect", "calendar", "cmath", "collections", "colorsys",
-    "contextlib", "copy", "csv", "dataclasses", "datetime", "decimal", "difflib", "enum", "fnmatch",
-    "fractions", "functools", "glob", "gzip", "hashlib", "heapq", "hmac", "html", "inspect", "io",
-    "itertools", "json", "logging", "math", "operator", "os", "pathlib", "pickle", "pprint", "queue",
-    "random", "re", "shlex", "shutil", "statistics", "string", "struct", "subprocess", "tempfile",
-    "textwrap", "threading", "time", "timeit", "typing", "unicodedata", "unittest", "urllib.parse",
-    "uuid", "zipfile", "zlib",
+    "abc",
+    "argparse",
+    "array",
+    "ast",
+    "base64",
+    "bisect",
+    "calendar",
+    "cmath",
+    "collections",
+    "colorsys",
+    "contextlib",
+    "copy",
+    "csv",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "difflib",
+    "enum",
+    "fnmatch",
+    "fractions",
+    "functools",
+    "glob",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "inspect",
+    "io",
+    "itertools",
+    "json",
+    "logging",
+    "math",
+    "operator",
+    "os",
+    "pathlib",
+    "pickle",
+    "pprint",
+    "queue",
+    "random",
+    "re",
+    "shlex",
+    "shutil",
+    "statistics",
+    "string",
+    "struct",
+    "subprocess",
+    "tempfile",
+    "textwrap",
+    "threading",
+    "time",
+    "timeit",
+    "typing",
+    "unicodedata",
+    "unittest",
+    "urllib.parse",
+    "uuid",
+    "zipfile",
+    "zlib",
 )
 
 
@@ -910,6 +1182,9 @@ def python_docs_corpus() -> list:
                 if isinstance(doc, str) and doc.strip():
                     parts.append(f"{module_name}.{name}\n{inspect.cleandoc(doc)}")
         if parts:
-            docs.append(Document("\n\n".join(parts).replace(SEPARATOR, "") + "\n", (f"module:{module_name}",),
-                                 (), None, "docstrings"))
+            docs.append(
+                Document(
+                    "\n\n".join(parts).replace(SEPARATOR, "") + "\n", (f"module:{module_name}",), (), None, "docstrings"
+                )
+            )
     return docs

@@ -48,8 +48,15 @@ SCALES = {
 
 #: Junk kinds and their share of the unique (non-duplicate) pages; the rest are good pages.
 JUNK_SHARES = {
-    "boilerplate": 0.06, "spam": 0.06, "word_salad": 0.08, "machine": 0.03, "lorem": 0.03,
-    "symbols": 0.03, "lists": 0.03, "short": 0.04, "templated": 0.06,
+    "boilerplate": 0.06,
+    "spam": 0.06,
+    "word_salad": 0.08,
+    "machine": 0.03,
+    "lorem": 0.03,
+    "symbols": 0.03,
+    "lists": 0.03,
+    "short": 0.04,
+    "templated": 0.06,
 }
 JUNK_KINDS = tuple(JUNK_SHARES)
 QUALITIES = ("good",) + JUNK_KINDS
@@ -121,7 +128,7 @@ def shingle_set(text: str, n: int = SHINGLE) -> set:
     words = text.lower().split()
     if len(words) < n:
         return {tuple(words)} if words else set()
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def jaccard(a: set, b: set) -> float:
@@ -138,7 +145,7 @@ def duplicate_pairs(pages) -> set:
     out = set()
     for ids in groups.values():
         ids.sort()
-        out.update((a, b) for k, a in enumerate(ids) for b in ids[k + 1:])
+        out.update((a, b) for k, a in enumerate(ids) for b in ids[k + 1 :])
     return out
 
 
@@ -147,7 +154,7 @@ def pairs_from_labels(labels) -> set:
     groups = {}
     for i, lab in enumerate(labels):
         groups.setdefault(lab, []).append(i)
-    return {(a, b) for ids in groups.values() for k, a in enumerate(ids) for b in ids[k + 1:]}
+    return {(a, b) for ids in groups.values() for k, a in enumerate(ids) for b in ids[k + 1 :]}
 
 
 def pair_scores(predicted_pairs, true_pairs) -> dict:
@@ -158,8 +165,14 @@ def pair_scores(predicted_pairs, true_pairs) -> dict:
     precision = tp / len(pred) if pred else 1.0
     recall = tp / len(true) if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "predicted": len(pred), "true": len(true),
-            "true_positives": tp}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "predicted": len(pred),
+        "true": len(true),
+        "true_positives": tp,
+    }
 
 
 def removal_scores(removed, pages) -> dict:
@@ -181,45 +194,209 @@ def removal_scores(removed, pages) -> dict:
             by_class[q] = sum(removed[i] for i in idx) / len(idx)
     precision = tp / n_removed if n_removed else 1.0
     recall = tp / n_junk if n_junk else 1.0
-    return {"precision": precision, "recall": recall, "removed": n_removed / len(pages),
-            "good_lost": by_class.get("good", 0.0), "by_class": by_class}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "removed": n_removed / len(pages),
+        "good_lost": by_class.get("good", 0.0),
+        "by_class": by_class,
+    }
 
 
 # ------------------------------------------------------------------------------------------------
 # Words and pieces
 # ------------------------------------------------------------------------------------------------
 
-_SECTIONS = ("News", "Travel", "Science", "People", "Nature", "History", "Places", "Archive", "Blog",
-             "Shop", "Events", "Maps", "Contact", "About", "Help", "Search")
+_SECTIONS = (
+    "News",
+    "Travel",
+    "Science",
+    "People",
+    "Nature",
+    "History",
+    "Places",
+    "Archive",
+    "Blog",
+    "Shop",
+    "Events",
+    "Maps",
+    "Contact",
+    "About",
+    "Help",
+    "Search",
+)
 _TLDS = ("example", "example.org", "example.net", "test")
-_SITE_WORDS = ("gazette", "times", "notes", "journal", "wiki", "guide", "daily", "review", "atlas",
-               "herald", "post", "portal", "digest", "almanac", "chronicle")
-_LOREM = ("lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do",
-          "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim",
-          "ad", "minim", "veniam", "quis", "nostrud", "exercitation", "ullamco", "laboris", "nisi",
-          "aliquip", "ex", "ea", "commodo", "consequat", "duis", "aute", "irure", "in", "reprehenderit",
-          "voluptate", "velit", "esse", "cillum", "fugiat", "nulla", "pariatur", "excepteur", "sint",
-          "occaecat", "cupidatat", "non", "proident", "sunt", "culpa", "qui", "officia", "deserunt",
-          "mollit", "anim", "id", "est", "laborum")
-_SPAM_HEADS = ("cheap", "best", "buy", "discount", "free", "top", "official", "sale", "deal", "online",
-               "luxury", "hot", "new", "exclusive")
-_SPAM_TAILS = ("tours", "hotels", "flights", "tickets", "rooms", "maps", "souvenirs", "guides",
-               "apartments", "cruises", "deals", "offers", "packages", "coupons")
-_SPAM_CALLS = ("Book now!", "Click here for the best price.", "Limited offer, order today!",
-               "Lowest prices guaranteed.", "Free shipping on all orders!", "Call us now.",
-               "Visit our shop for more.", "Do not miss this deal!")
-_COOKIE = ("We use cookies to improve your experience on our site.",
-           "This website uses cookies. By continuing to browse you agree to our use of cookies.",
-           "Cookies help us deliver our services.")
-_NAV_EXTRA = ("Skip to main content", "Sign in", "Register", "Subscribe", "Menu", "Search this site",
-              "Accept all cookies", "Manage preferences", "Share on social media", "Print this page",
-              "Back to top", "Newsletter", "Log in to comment")
-_SHORT = ("404 Not Found", "Page not found.", "This page has moved.", "Access denied", "Coming soon",
-          "Under construction", "Loading...", "Error 500: internal server error",
-          "The requested page could not be found.", "Redirecting", "Session expired. Please log in again.")
+_SITE_WORDS = (
+    "gazette",
+    "times",
+    "notes",
+    "journal",
+    "wiki",
+    "guide",
+    "daily",
+    "review",
+    "atlas",
+    "herald",
+    "post",
+    "portal",
+    "digest",
+    "almanac",
+    "chronicle",
+)
+_LOREM = (
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+    "incididunt",
+    "ut",
+    "labore",
+    "et",
+    "dolore",
+    "magna",
+    "aliqua",
+    "enim",
+    "ad",
+    "minim",
+    "veniam",
+    "quis",
+    "nostrud",
+    "exercitation",
+    "ullamco",
+    "laboris",
+    "nisi",
+    "aliquip",
+    "ex",
+    "ea",
+    "commodo",
+    "consequat",
+    "duis",
+    "aute",
+    "irure",
+    "in",
+    "reprehenderit",
+    "voluptate",
+    "velit",
+    "esse",
+    "cillum",
+    "fugiat",
+    "nulla",
+    "pariatur",
+    "excepteur",
+    "sint",
+    "occaecat",
+    "cupidatat",
+    "non",
+    "proident",
+    "sunt",
+    "culpa",
+    "qui",
+    "officia",
+    "deserunt",
+    "mollit",
+    "anim",
+    "id",
+    "est",
+    "laborum",
+)
+_SPAM_HEADS = (
+    "cheap",
+    "best",
+    "buy",
+    "discount",
+    "free",
+    "top",
+    "official",
+    "sale",
+    "deal",
+    "online",
+    "luxury",
+    "hot",
+    "new",
+    "exclusive",
+)
+_SPAM_TAILS = (
+    "tours",
+    "hotels",
+    "flights",
+    "tickets",
+    "rooms",
+    "maps",
+    "souvenirs",
+    "guides",
+    "apartments",
+    "cruises",
+    "deals",
+    "offers",
+    "packages",
+    "coupons",
+)
+_SPAM_CALLS = (
+    "Book now!",
+    "Click here for the best price.",
+    "Limited offer, order today!",
+    "Lowest prices guaranteed.",
+    "Free shipping on all orders!",
+    "Call us now.",
+    "Visit our shop for more.",
+    "Do not miss this deal!",
+)
+_COOKIE = (
+    "We use cookies to improve your experience on our site.",
+    "This website uses cookies. By continuing to browse you agree to our use of cookies.",
+    "Cookies help us deliver our services.",
+)
+_NAV_EXTRA = (
+    "Skip to main content",
+    "Sign in",
+    "Register",
+    "Subscribe",
+    "Menu",
+    "Search this site",
+    "Accept all cookies",
+    "Manage preferences",
+    "Share on social media",
+    "Print this page",
+    "Back to top",
+    "Newsletter",
+    "Log in to comment",
+)
+_SHORT = (
+    "404 Not Found",
+    "Page not found.",
+    "This page has moved.",
+    "Access denied",
+    "Coming soon",
+    "Under construction",
+    "Loading...",
+    "Error 500: internal server error",
+    "The requested page could not be found.",
+    "Redirecting",
+    "Session expired. Please log in again.",
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _SYMBOLS = ("#", "*", "|", "-", "+", "=", "~", "/", "\\", "%", "&", "@", ">", "<", "…", "•", "§", "^")
 _CONSONANTS = "bcdfghjklmnpqrstvwxz"
 _HEX = "0123456789abcdef"
@@ -297,8 +474,10 @@ def _boilerplate(rng, world, vocab, site) -> str:
     lines = [_pick(rng, _NAV_EXTRA), _nav(rng, site), _pick(rng, _COOKIE), "Accept | Reject | Settings"]
     for _ in range(4 + uniform_int(rng, 10)):
         e = _pick(rng, world.entities)
-        lines.append(f"{_pick(rng, ('Read more about', 'See also', 'Related', 'Popular', 'Trending'))}: "
-                     f"{e.name} {_pick(rng, ('guide', 'photos', 'history', 'facts', 'map', 'news'))}")
+        lines.append(
+            f"{_pick(rng, ('Read more about', 'See also', 'Related', 'Popular', 'Trending'))}: "
+            f"{e.name} {_pick(rng, ('guide', 'photos', 'history', 'facts', 'map', 'news'))}"
+        )
     if uniform_int(rng, 2):
         lines.append(_sentence([vocab.plain_word(rng) for _ in range(6 + uniform_int(rng, 6))]))
     lines += [_pick(rng, _NAV_EXTRA), _pick(rng, _NAV_EXTRA), _footer(rng, site)]
@@ -328,7 +507,7 @@ def _word_salad(rng, world, vocab, site) -> str:
     paras, k = [], 0
     while k < len(sents):
         n = 2 + uniform_int(rng, 5)
-        paras.append(" ".join(sents[k:k + n]))
+        paras.append(" ".join(sents[k : k + n]))
         k += n
     return "\n\n".join(paras)
 
@@ -343,7 +522,7 @@ def _machine(rng, world, vocab, site) -> str:
             tokens.append("".join(_pick(rng, _CONSONANTS) for _ in range(2 + uniform_int(rng, 9))))
         else:  # identifiers and numbers
             tokens.append(f"{_pick(rng, _CONSONANTS)}{uniform_int(rng, 100000)}_{_pick(rng, _HEX)}{_pick(rng, _HEX)}")
-    lines = [" ".join(tokens[i:i + 12]) for i in range(0, len(tokens), 12)]
+    lines = [" ".join(tokens[i : i + 12]) for i in range(0, len(tokens), 12)]
     return "\n".join(lines)
 
 
@@ -352,8 +531,25 @@ def _lorem(rng, world, vocab, site) -> str:
     for _ in range(2 + uniform_int(rng, 5)):
         sents = [_sentence(_words(rng, _LOREM, 6 + uniform_int(rng, 10))) for _ in range(3 + uniform_int(rng, 4))]
         if uniform_int(rng, 3) == 0:  # some English mixed in, as placeholder pages have
-            sents.insert(uniform_int(rng, len(sents)), _sentence(
-                ["this", "is", "a", "sample", "page", "for", "the", vocab.plain_word(rng), "section", "of", "the", "site"]))
+            sents.insert(
+                uniform_int(rng, len(sents)),
+                _sentence(
+                    [
+                        "this",
+                        "is",
+                        "a",
+                        "sample",
+                        "page",
+                        "for",
+                        "the",
+                        vocab.plain_word(rng),
+                        "section",
+                        "of",
+                        "the",
+                        "site",
+                    ]
+                ),
+            )
         paras.append(" ".join(sents))
     if uniform_int(rng, 3):  # two in three start as placeholder text usually does
         paras[0] = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " + paras[0]
@@ -367,8 +563,13 @@ def _symbols(rng, world, vocab, site) -> str:
         cells = []
         for _ in range(ncol):
             r = uniform_int(rng, 4)
-            cells.append(str(uniform_int(rng, 1000)) if r == 0 else
-                         _pick(rng, _SYMBOLS) * (1 + uniform_int(rng, 3)) if r < 3 else vocab.plain_word(rng))
+            cells.append(
+                str(uniform_int(rng, 1000))
+                if r == 0
+                else _pick(rng, _SYMBOLS) * (1 + uniform_int(rng, 3))
+                if r < 3
+                else vocab.plain_word(rng)
+            )
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -391,8 +592,16 @@ def _short(rng, world, vocab, site) -> str:
     return _pick(rng, _SHORT) + ("\n" + _nav(rng, site) if uniform_int(rng, 2) else "")
 
 
-JUNK_WRITERS = {"boilerplate": _boilerplate, "spam": _spam, "word_salad": _word_salad, "machine": _machine,
-                "lorem": _lorem, "symbols": _symbols, "lists": _lists, "short": _short}
+JUNK_WRITERS = {
+    "boilerplate": _boilerplate,
+    "spam": _spam,
+    "word_salad": _word_salad,
+    "machine": _machine,
+    "lorem": _lorem,
+    "symbols": _symbols,
+    "lists": _lists,
+    "short": _short,
+}
 
 
 def _template_family(rng, world, docs_iter, size: int) -> list:
@@ -403,12 +612,18 @@ def _template_family(rng, world, docs_iter, size: int) -> list:
     pages = []
     for _ in range(size):
         if kind == 0:
-            line = (f"Weather in {place} for {_pick(rng, _WEEKDAYS)} {1 + uniform_int(rng, 28)} "
-                    f"{_pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}: a high of {uniform_int(rng, 35)} degrees.")
+            line = (
+                f"Weather in {place} for {_pick(rng, _WEEKDAYS)} {1 + uniform_int(rng, 28)} "
+                f"{_pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}: a high of {uniform_int(rng, 35)} degrees."
+            )
         elif kind == 1:
-            line = f"Room {100 + uniform_int(rng, 400)} at the {place} inn: {20 + uniform_int(rng, 200)} crowns a night."
+            line = (
+                f"Room {100 + uniform_int(rng, 400)} at the {place} inn: {20 + uniform_int(rng, 200)} crowns a night."
+            )
         else:
-            line = f"Timetable updated on {1 + uniform_int(rng, 28)} {_pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}."
+            line = (
+                f"Timetable updated on {1 + uniform_int(rng, 28)} {_pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}."
+            )
         pages.append(f"{line}\n\n{fixed}")
     return pages
 
@@ -514,11 +729,13 @@ def _split_documents(seed: int, scale: str, world, cfg: dict) -> _Documents:
     n_ref = cfg["n_reference"] * 12
     n_docs = cfg["n_unique"] * 14 + n_ref + n_bench
     docs = corpus.generate_corpus(seed + 1_000_003, scale, world=world, n_docs=n_docs)
-    bench = [d for d in docs[:n_bench] if d.genre in _BENCH_GENRES][:2 * cfg["n_benchmark"]]
-    return _Documents(benchmark=bench,
-                      reference=iter(docs[n_bench:n_bench + n_ref]),
-                      crawl=iter(docs[n_bench + n_ref:]),
-                      vocab_texts=[d.text for d in docs[-2000:]])
+    bench = [d for d in docs[:n_bench] if d.genre in _BENCH_GENRES][: 2 * cfg["n_benchmark"]]
+    return _Documents(
+        benchmark=bench,
+        reference=iter(docs[n_bench : n_bench + n_ref]),
+        crawl=iter(docs[n_bench + n_ref :]),
+        vocab_texts=[d.text for d in docs[-2000:]],
+    )
 
 
 # --- Stage 2: benchmark and reference corpus ----------------------------------------------------------
@@ -646,8 +863,9 @@ class _Entry:
 
 def _originals(drafts) -> list:
     """Each draft once: "template" for a templated family's page, "original" for any other."""
-    return [_Entry(i, d.text, "template" if d.quality == "templated" else "original", d.site)
-            for i, d in enumerate(drafts)]
+    return [
+        _Entry(i, d.text, "template" if d.quality == "templated" else "original", d.site) for i, d in enumerate(drafts)
+    ]
 
 
 def _copies(rng, world, vocab, drafts) -> list:
@@ -705,8 +923,20 @@ def _assemble(rng, drafts, entries, benchmark) -> list:
             cluster, jac = page_of_draft[e.source], e.jaccard
         # a copy keeps its draft's planted items only where they survived whole
         planted = tuple(b for b in draft.planted if benchmark[b].text in e.text)
-        pages.append(Page(page_id, _url(e.site, e.text, page_id), e.site, e.text, draft.quality,
-                          cluster, e.dup, jac, e.edits, planted))
+        pages.append(
+            Page(
+                page_id,
+                _url(e.site, e.text, page_id),
+                e.site,
+                e.text,
+                draft.quality,
+                cluster,
+                e.dup,
+                jac,
+                e.edits,
+                planted,
+            )
+        )
     return pages
 
 

@@ -142,8 +142,9 @@ def _stream(tokens, docs_ok: bool = False) -> torch.Tensor:
         raise ValueError("pass a list of documents or a token tensor (encode(text)), not a str")
     if not isinstance(tokens, torch.Tensor):
         if not docs_ok:
-            raise ValueError("tokens must be a 1-D integer tensor (tokenize(docs) makes one); "
-                             f"got {type(tokens).__name__}")
+            raise ValueError(
+                f"tokens must be a 1-D integer tensor (tokenize(docs) makes one); got {type(tokens).__name__}"
+            )
         tokens = tokenize(tokens)
     if tokens.dim() != 1 or tokens.is_floating_point() or tokens.is_complex() or tokens.dtype == torch.bool:
         raise ValueError(f"tokens must be a 1-D integer tensor; got {tokens.dtype} of shape {tuple(tokens.shape)}")

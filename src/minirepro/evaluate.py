@@ -55,9 +55,24 @@ from .corpus import shuffled, uniform_int
 from .data import EOT
 
 __all__ = [
-    "LogLikelihood", "MCResult", "loglikelihoods", "score_multiple_choice", "multiple_choice", "acc", "acc_norm",
-    "mc_metrics", "rolling_loglikelihoods", "bits_per_byte", "perplexity", "few_shot_prompt", "greedy_continuation",
-    "memorised", "memorisation_rate", "ngram_contaminated", "ContaminationTask", "contamination_task",
+    "LogLikelihood",
+    "MCResult",
+    "loglikelihoods",
+    "score_multiple_choice",
+    "multiple_choice",
+    "acc",
+    "acc_norm",
+    "mc_metrics",
+    "rolling_loglikelihoods",
+    "bits_per_byte",
+    "perplexity",
+    "few_shot_prompt",
+    "greedy_continuation",
+    "memorised",
+    "memorisation_rate",
+    "ngram_contaminated",
+    "ContaminationTask",
+    "contamination_task",
     "decontamination_score",
 ]
 
@@ -97,8 +112,9 @@ def _tokens(x, what: str) -> list:
         items = list(x)
         out = [int(t) for t in items]
     except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a str, bytes, a 1-D integer tensor or a sequence of ints; "
-                         f"got {type(x).__name__}") from None
+        raise ValueError(
+            f"{what} must be a str, bytes, a 1-D integer tensor or a sequence of ints; got {type(x).__name__}"
+        ) from None
     if any(isinstance(t, bool) for t in items) or any(o != t for o, t in zip(out, items)):
         raise ValueError(f"{what} must contain integer token ids")
     return out
@@ -166,28 +182,30 @@ def _score(model, pairs: list, batch_size: int, n_ctx: int) -> list:
         if not cont:
             raise ValueError(f"request {i}: the continuation is empty; there is nothing to score")
         if len(cont) > n_ctx:
-            raise ValueError(f"request {i}: the continuation has {len(cont)} tokens, more than the model's "
-                             f"context n_ctx={n_ctx}; score it with rolling_loglikelihoods instead")
+            raise ValueError(
+                f"request {i}: the continuation has {len(cont)} tokens, more than the model's "
+                f"context n_ctx={n_ctx}; score it with rolling_loglikelihoods instead"
+            )
         ctx = ctx or [EOT]
         _check_vocab(ctx, vocab, f"request {i}'s context")
         _check_vocab(cont, vocab, f"request {i}'s continuation")
-        full = (ctx + cont)[-(n_ctx + 1):]  # cut the context from the left
+        full = (ctx + cont)[-(n_ctx + 1) :]  # cut the context from the left
         rows.append((full[:-1], cont))
     order = sorted(range(len(rows)), key=lambda i: -len(rows[i][0]))  # longest first: less padding; stable
     out = [None] * len(rows)
     device = _device(model)
     with _EvalMode(model):
         for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+            chunk = order[start : start + batch_size]
             width = len(rows[chunk[0]][0])
             x = torch.zeros(len(chunk), width, dtype=torch.long)
             target = torch.zeros(len(chunk), width, dtype=torch.long)
             mask = torch.zeros(len(chunk), width, dtype=torch.bool)
             for b, i in enumerate(chunk):
                 inp, cont = rows[i]
-                x[b, :len(inp)] = torch.tensor(inp)
-                target[b, len(inp) - len(cont):len(inp)] = torch.tensor(cont)  # position t predicts token t + 1
-                mask[b, len(inp) - len(cont):len(inp)] = True
+                x[b, : len(inp)] = torch.tensor(inp)
+                target[b, len(inp) - len(cont) : len(inp)] = torch.tensor(cont)  # position t predicts token t + 1
+                mask[b, len(inp) - len(cont) : len(inp)] = True
             x, target, mask = x.to(device), target.to(device), mask.to(device)
             logits = _logits(model, x).float()
             logp = F.log_softmax(logits, dim=-1).gather(-1, target[..., None]).squeeze(-1)
@@ -249,7 +267,7 @@ def multiple_choice(model, questions, delimiter: str = " ", batch_size: int = 32
     lls = [r.logprob for r in loglikelihoods(model, requests, batch_size=batch_size, n_ctx=n_ctx)]
     out = []
     for start, n, lengths in spans:
-        ll = lls[start:start + n]
+        ll = lls[start : start + n]
         pred = max(range(n), key=lambda j: (ll[j], -j))  # the first maximum, as numpy's argmax
         pred_norm = max(range(n), key=lambda j: (ll[j] / lengths[j], -j))
         out.append(MCResult(tuple(ll), lengths, pred, pred_norm))
@@ -284,8 +302,10 @@ def mc_metrics(results, golds) -> dict:
     results, golds = list(results), list(golds)
     if len(results) != len(golds) or not results:
         raise ValueError(f"need one gold index per result, and at least one; got {len(results)} and {len(golds)}")
-    return {"acc": sum(map(acc, results, golds)) / len(results),
-            "acc_norm": sum(map(acc_norm, results, golds)) / len(results)}
+    return {
+        "acc": sum(map(acc, results, golds)) / len(results),
+        "acc_norm": sum(map(acc_norm, results, golds)) / len(results),
+    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -293,8 +313,9 @@ def mc_metrics(results, golds) -> dict:
 # ------------------------------------------------------------------------------------------------
 
 
-def rolling_loglikelihoods(model, texts, stride: int | None = None, batch_size: int = 32,
-                           n_ctx: int | None = None) -> list:
+def rolling_loglikelihoods(
+    model, texts, stride: int | None = None, batch_size: int = 32, n_ctx: int | None = None
+) -> list:
     """Total log-likelihood (nats) of each text: every token given the tokens before it.
 
     A text is scored as a document: its first token is conditioned on ``EOT``. Texts longer than the
@@ -320,7 +341,7 @@ def rolling_loglikelihoods(model, texts, stride: int | None = None, batch_size: 
         a = 1
         while a < len(seq):
             b = min(len(seq), a + (n_ctx if a == 1 else stride))
-            pairs.append((seq[max(0, b - 1 - n_ctx):a], seq[a:b]))
+            pairs.append((seq[max(0, b - 1 - n_ctx) : a], seq[a:b]))
             owner.append(t)
             a = b
     totals = [0.0] * len(texts)
@@ -365,12 +386,20 @@ def _field(item, name: str):
 
 
 def _item_seed(seed: int, question: str) -> int:
-    digest = hashlib.sha256(f"{seed}\x00{question}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{seed}\x00{question}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 
-def few_shot_prompt(item, pool, k: int, seed: int = 0, *, template: str = "Q: {question}\nA:",
-                    target: str = " {answer}.", separator: str = "\n") -> str:
+def few_shot_prompt(
+    item,
+    pool,
+    k: int,
+    seed: int = 0,
+    *,
+    template: str = "Q: {question}\nA:",
+    target: str = " {answer}.",
+    separator: str = "\n",
+) -> str:
     """A GPT-3-style k-shot prompt (Brown et al. 2020, Sec. 2.4) for ``item``.
 
     ``k`` examples are drawn without replacement from ``pool`` (the training set's solved examples),
@@ -393,8 +422,10 @@ def few_shot_prompt(item, pool, k: int, seed: int = 0, *, template: str = "Q: {q
     for i in range(k):  # a partial Fisher-Yates shuffle: the first k are a uniform sample
         j = i + uniform_int(rng, len(candidates) - i)
         candidates[i], candidates[j] = candidates[j], candidates[i]
-    shots = [template.format(question=_field(p, "question")) + target.format(answer=_field(p, "answer"))
-             for p in candidates[:k]]
+    shots = [
+        template.format(question=_field(p, "question")) + target.format(answer=_field(p, "answer"))
+        for p in candidates[:k]
+    ]
     return separator.join(shots + [template.format(question=question)])
 
 
@@ -434,7 +465,7 @@ def greedy_continuation(model, prompts, n: int, batch_size: int = 64, n_ctx: int
         for length in sorted(by_length):
             idx = by_length[length]
             for start in range(0, len(idx), batch_size):
-                chunk = idx[start:start + batch_size]
+                chunk = idx[start : start + batch_size]
                 x = torch.tensor([seqs[i] for i in chunk], dtype=torch.long, device=device)
                 for _ in range(n):
                     nxt = _logits(model, x[:, -n_ctx:])[:, -1].argmax(dim=-1)
@@ -443,8 +474,9 @@ def greedy_continuation(model, prompts, n: int, batch_size: int = 64, n_ctx: int
     return out
 
 
-def memorised(model, sequences, prompt_len: int = 32, cont_len: int = 32, batch_size: int = 64,
-              n_ctx: int | None = None) -> torch.Tensor:
+def memorised(
+    model, sequences, prompt_len: int = 32, cont_len: int = 32, batch_size: int = 64, n_ctx: int | None = None
+) -> torch.Tensor:
     """Pythia's memorisation test, one bool per sequence: prompted with the first ``prompt_len``
     tokens, does greedy decoding write the next ``cont_len`` tokens exactly? Longer sequences use
     their first ``prompt_len + cont_len`` tokens; shorter ones are an error."""
@@ -466,8 +498,9 @@ def memorised(model, sequences, prompt_len: int = 32, cont_len: int = 32, batch_
     return (cont == truth).all(dim=1)
 
 
-def memorisation_rate(model, sequences, prompt_len: int = 32, cont_len: int = 32, batch_size: int = 64,
-                      n_ctx: int | None = None) -> float:
+def memorisation_rate(
+    model, sequences, prompt_len: int = 32, cont_len: int = 32, batch_size: int = 64, n_ctx: int | None = None
+) -> float:
     """The share of ``sequences`` that are memorised in Pythia's sense (see ``memorised``)."""
     return memorised(model, sequences, prompt_len, cont_len, batch_size, n_ctx).float().mean().item()
 
@@ -481,7 +514,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def _ngrams(text: str, n: int) -> set:
     words = _WORD.findall(text.lower())
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def ngram_contaminated(items, documents, n: int = 13, max_docs: int | None = None) -> list:
@@ -515,11 +548,16 @@ class ContaminationTask(NamedTuple):
     kind: list  # "clean", "fact" (clean, but its fact is stated in prose), "verbatim", "heavy", "paraphrase"
 
 
-_STEMS = ("what is the", "name the", "which of the following is the", "according to the text what is the",
-          "in the passage above which word best describes the",
-          "read the passage below and then answer the question that follows about the",
-          "choose the answer that best completes the sentence about the",
-          "fill in the blank with the word that the author uses for the")
+_STEMS = (
+    "what is the",
+    "name the",
+    "which of the following is the",
+    "according to the text what is the",
+    "in the passage above which word best describes the",
+    "read the passage below and then answer the question that follows about the",
+    "choose the answer that best completes the sentence about the",
+    "fill in the blank with the word that the author uses for the",
+)
 _GLUE = ("the", "of", "and", "a", "in", "is", "to", "was", "for", "on", "with", "by", "as", "that", "it")
 #: The chance that the model answers an item right, by kind: a leaked item is recited, a clean item whose fact the
 #: training prose states is answered more often than one the model never read about.
@@ -550,8 +588,12 @@ def contamination_task(seed: int = 0, n_items: int = 1000, n_docs: int = 500) ->
         return lo + uniform_int(rng, hi - lo + 1)
 
     cons, vows = "bdfgklmnprstvz", "aeiou"
-    vocab = sorted({"".join(pick(cons) + pick(vows) for _ in range(between(2, 3))) for _ in range(6000)}
-                   - set(_GLUE) - {w for s in _STEMS for w in s.split()} - {"q", "answer"})
+    vocab = sorted(
+        {"".join(pick(cons) + pick(vows) for _ in range(between(2, 3))) for _ in range(6000)}
+        - set(_GLUE)
+        - {w for s in _STEMS for w in s.split()}
+        - {"q", "answer"}
+    )
 
     def prose(n):
         return [pick(_GLUE) if rng.random() < 0.3 else pick(vocab) for _ in range(n)]
@@ -565,15 +607,19 @@ def contamination_task(seed: int = 0, n_items: int = 1000, n_docs: int = 500) ->
         items.append(" ".join(stem + content) + "? Answer: " + " ".join(answer) + ".")
     docs = []
     for _ in range(n_docs):
-        docs.append([pick(_STEMS).split() + prose(between(3, 8)) if rng.random() < 0.15 else prose(between(6, 16))
-                     for _ in range(between(4, 12))])
+        docs.append(
+            [
+                pick(_STEMS).split() + prose(between(3, 8)) if rng.random() < 0.15 else prose(between(6, 16))
+                for _ in range(between(4, 12))
+            ]
+        )
 
     kind = ["clean"] * n_items
     order = shuffled(rng, range(n_items))
     n_dirty = n_items // 5
     for j, i in enumerate(order[:n_dirty]):
         kind[i] = ("verbatim", "verbatim", "heavy", "paraphrase", "paraphrase")[j % 5]
-    for i in order[n_dirty:n_dirty + n_items // 5]:
+    for i in order[n_dirty : n_dirty + n_items // 5]:
         kind[i] = "fact"
 
     def plant(sentence):
@@ -586,10 +632,11 @@ def contamination_task(seed: int = 0, n_items: int = 1000, n_docs: int = 500) ->
                 plant(["q"] + stem + content + ["answer"] + answer)
         elif k == "paraphrase":
             start = between(0, 6)
-            plant([pick(vocab) if (p - start) % 7 == 0 else w
-                   for p, w in enumerate(stem + content + ["answer"] + answer)])
+            plant(
+                [pick(vocab) if (p - start) % 7 == 0 else w for p, w in enumerate(stem + content + ["answer"] + answer)]
+            )
         elif k == "fact":
-            plant(prose(between(0, 4)) + ["the"] + content[-between(2, 3):] + ["is"] + answer + prose(between(0, 4)))
+            plant(prose(between(0, 4)) + ["the"] + content[-between(2, 3) :] + ["is"] + answer + prose(between(0, 4)))
     correct = [rng.random() < _P_CORRECT[k] for k in kind]
     documents = [" ".join(" ".join(s).capitalize() + "." for s in sentences) for sentences in docs]
     return ContaminationTask(items, documents, [k not in ("clean", "fact") for k in kind], correct, kind)
@@ -610,8 +657,11 @@ def decontamination_score(flags, task: ContaminationTask, tolerance=(0.015, 0.06
     between; K = 1 when kept >= keep[1], 0 when <= keep[0], linear between. No item called clean scores 0.
     """
     flags = list(flags)
-    if len(flags) != len(task.items) or not all(isinstance(f, (bool, int, float)) or type(f).__name__ == "bool_"
-                                                 for f in flags) or not all(f == 0 or f == 1 for f in flags):
+    if (
+        len(flags) != len(task.items)
+        or not all(isinstance(f, (bool, int, float)) or type(f).__name__ == "bool_" for f in flags)
+        or not all(f == 0 or f == 1 for f in flags)
+    ):
         raise ValueError(f"need one bool per item ({len(task.items)}); got {len(flags)} values: {flags[:5]!r:.80}")
     flags = [bool(f) for f in flags]
     truly_clean = [c for c, d in zip(task.correct, task.dirty) if not d]

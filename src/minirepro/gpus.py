@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 
-from .facts import GPUS, GPU
+from .facts import GPU, GPUS
 
 DTYPES = ("fp16", "bf16", "fp32")
 #: Words in a device name that name a form factor with its own entry in ``facts.GPUS``.

@@ -32,7 +32,9 @@ class Throughput:
     step_seconds: float
     device: str
     precision: str = "fp32"
-    peak_flops: float | None = None  # the GPU's datasheet peak in that precision; None on a CPU or a GPU not in the table
+    peak_flops: float | None = (
+        None  # the GPU's datasheet peak in that precision; None on a CPU or a GPU not in the table
+    )
 
     @property
     def mfu(self) -> float | None:

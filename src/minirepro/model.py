@@ -66,20 +66,35 @@ class CausalSelfAttention(nn.Module):
         self.k_norm = nn.LayerNorm(d_head, bias=cfg.bias) if cfg.qk_layernorm else nn.Identity()
 
     def forward(self, x, stats: dict | None = None):
-        B, T, C = x.shape
-        q, k, v = self.qkv(x).split(C, dim=2)
+        B, T, C = x.shape  # batch, time (tokens), channels (d_model)
+        q, k, v = self.qkv(x).split(C, dim=2)  # each (B, T, C)
+        # split the channels into heads: (B, T, C) -> (B, n_head, T, d_head)
         q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
         q, k = self.q_norm(q), self.k_norm(k)
         if stats is None:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (B, n_head, T, d_head)
         else:  # the same computation, spelled out, so the logits can be measured
-            att = (q @ k.transpose(-2, -1)) / math.sqrt(q.size(-1))
+            att = (q @ k.transpose(-2, -1)) / math.sqrt(q.size(-1))  # (B, n_head, T, T)
             mask = torch.ones(T, T, dtype=torch.bool, device=x.device).tril()
             att = att.masked_fill(~mask, float("-inf"))
             largest = att.amax().float()
             stats["max_attn_logit"] = max(stats.get("max_attn_logit", float("-inf")), largest.item())
-            y = F.softmax(att.float(), dim=-1).to(v.dtype) @ v
+            y = F.softmax(att.float(), dim=-1).to(v.dtype) @ v  # (B, n_head, T, d_head)
+        # heads back side by side: (B, n_head, T, d_head) -> (B, T, C)
         return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))
+
+
+class MLP(nn.Module):
+    """GPT-2's feed-forward layer: widen to 4 * d_model, GELU, project back."""
+
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.fc = nn.Linear(cfg.d_model, 4 * cfg.d_model, bias=cfg.bias)
+        self.act = nn.GELU()
+        self.proj = nn.Linear(4 * cfg.d_model, cfg.d_model, bias=cfg.bias)  # a residual projection
+
+    def forward(self, x):
+        return self.proj(self.act(self.fc(x)))  # (B, T, C) -> (B, T, 4C) -> (B, T, C)
 
 
 class Block(nn.Module):
@@ -88,13 +103,9 @@ class Block(nn.Module):
         self.ln1 = nn.LayerNorm(cfg.d_model, bias=cfg.bias)
         self.attn = CausalSelfAttention(cfg)
         self.ln2 = nn.LayerNorm(cfg.d_model, bias=cfg.bias)
-        self.mlp = nn.Sequential(
-            nn.Linear(cfg.d_model, 4 * cfg.d_model, bias=cfg.bias),
-            nn.GELU(),
-            nn.Linear(4 * cfg.d_model, cfg.d_model, bias=cfg.bias),
-        )
+        self.mlp = MLP(cfg)
 
-    def forward(self, x, stats: dict | None = None):
+    def forward(self, x, stats: dict | None = None):  # (B, T, C) -> (B, T, C)
         x = x + self.attn(self.ln1(x), stats)
         return x + self.mlp(self.ln2(x))
 
@@ -112,9 +123,9 @@ class GPT(nn.Module):
         if cfg.tie_embeddings:
             self.lm_head.weight = self.wte.weight
         self.apply(self._init)
-        for name, p in self.named_parameters():  # GPT-2's scaled init of residual projections
-            if name.endswith("proj.weight") or name.endswith("mlp.2.weight"):
-                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
+        for block in self.blocks:  # GPT-2's scaled init of the residual projections (attention's and the MLP's)
+            for proj in (block.attn.proj, block.mlp.proj):
+                nn.init.normal_(proj.weight, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
 
     @staticmethod
     def _init(module):
@@ -143,16 +154,16 @@ class GPT(nn.Module):
         if T > self.cfg.n_ctx:
             raise ValueError(f"sequence length {T} exceeds the model's context n_ctx={self.cfg.n_ctx}")
         pos = torch.arange(T, device=idx.device)
-        x = self.emb_ln(self.wte(idx) + self.wpe(pos))
+        x = self.emb_ln(self.wte(idx) + self.wpe(pos))  # (B, T) token ids -> (B, T, C)
         alpha = self.cfg.emb_grad_shrink
         if alpha < 1.0:
             x = alpha * x + (1.0 - alpha) * x.detach()
         for block in self.blocks:
             x = block(x, stats)
-        logits = self.lm_head(self.ln_f(x))
+        logits = self.lm_head(self.ln_f(x))  # (B, T, C) -> (B, T, vocab_size)
         log_z = None
         if stats is not None or (targets is not None and self.cfg.z_loss > 0):
-            log_z = torch.logsumexp(logits.float(), dim=-1)
+            log_z = torch.logsumexp(logits.float(), dim=-1)  # (B, T)
         if stats is not None:
             stats["log_z"] = log_z.mean().item()
         if targets is None:

@@ -12,7 +12,6 @@ def tqdm(*args, **kwargs):
     """A progress bar: ``tqdm.auto``'s when ipywidgets is importable, ``tqdm.std``'s (text) otherwise."""
     try:
         import ipywidgets  # noqa: F401
-
         from tqdm.auto import tqdm as bar
     except ImportError:
         from tqdm.std import tqdm as bar

@@ -63,8 +63,24 @@ FORMAT = "minirepro.scaling/1"
 
 #: The fields every result row has (``save_results`` and ``load_results`` check them).
 ROW_FIELDS = (
-    "budget", "flops", "n_params", "n_params_total", "flops_per_token", "tokens", "steps", "batch_size",
-    "n_ctx", "n_layer", "n_head", "d_model", "lr", "seed", "loss", "train_loss", "epochs", "wall_s",
+    "budget",
+    "flops",
+    "n_params",
+    "n_params_total",
+    "flops_per_token",
+    "tokens",
+    "steps",
+    "batch_size",
+    "n_ctx",
+    "n_layer",
+    "n_head",
+    "d_model",
+    "lr",
+    "seed",
+    "loss",
+    "train_loss",
+    "epochs",
+    "wall_s",
 )
 
 
@@ -236,7 +252,6 @@ def run_sweep(
     varies between two identical sweeps).
     """
     from .progress import tqdm
-
     from .train import TrainConfig, train
 
     plan = list(plan)
@@ -263,24 +278,52 @@ def run_sweep(
         if not math.isfinite(peak_lr) or peak_lr <= 0:
             raise ValueError(f"the learning rate must be a positive number; got {peak_lr!r} for {p.model}")
         cfg = TrainConfig(
-            model=p.model, steps=total_steps, batch_size=p.batch_size, seq_len=p.n_ctx, lr=peak_lr,
-            min_lr_ratio=min_lr_ratio, warmup_steps=max(1, round(warmup_frac * total_steps)),
-            weight_decay=weight_decay, grad_clip=grad_clip, precision=precision, device=device,
-            seed=seed, data_seed=seed, eval_every=0, probe_every=0, progress=False, **train_kwargs,
+            model=p.model,
+            steps=total_steps,
+            batch_size=p.batch_size,
+            seq_len=p.n_ctx,
+            lr=peak_lr,
+            min_lr_ratio=min_lr_ratio,
+            warmup_steps=max(1, round(warmup_frac * total_steps)),
+            weight_decay=weight_decay,
+            grad_clip=grad_clip,
+            precision=precision,
+            device=device,
+            seed=seed,
+            data_seed=seed,
+            eval_every=0,
+            probe_every=0,
+            progress=False,
+            **train_kwargs,
         )
         t0 = time.perf_counter()
         run = train(cfg, tokens, until=p.steps)
         loss = validation_loss(run.model, val_tokens, p.n_ctx, max_tokens=eval_tokens)
         wall = time.perf_counter() - t0
         kept = run.log.losses
-        tail = kept[-max(1, len(kept) // 10):]
-        rows.append({
-            "budget": p.budget, "flops": p.flops, "n_params": p.n_params, "n_params_total": p.n_params_total,
-            "flops_per_token": p.flops_per_token, "tokens": p.tokens, "steps": p.steps,
-            "batch_size": p.batch_size, "n_ctx": p.n_ctx, "n_layer": p.model.n_layer, "n_head": p.model.n_head,
-            "d_model": p.model.d_model, "lr": peak_lr, "seed": seed, "loss": loss,
-            "train_loss": sum(tail) / len(tail), "epochs": p.tokens / len(tokens), "wall_s": wall,
-        })
+        tail = kept[-max(1, len(kept) // 10) :]
+        rows.append(
+            {
+                "budget": p.budget,
+                "flops": p.flops,
+                "n_params": p.n_params,
+                "n_params_total": p.n_params_total,
+                "flops_per_token": p.flops_per_token,
+                "tokens": p.tokens,
+                "steps": p.steps,
+                "batch_size": p.batch_size,
+                "n_ctx": p.n_ctx,
+                "n_layer": p.model.n_layer,
+                "n_head": p.model.n_head,
+                "d_model": p.model.d_model,
+                "lr": peak_lr,
+                "seed": seed,
+                "loss": loss,
+                "train_loss": sum(tail) / len(tail),
+                "epochs": p.tokens / len(tokens),
+                "wall_s": wall,
+            }
+        )
         bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", loss=f"{loss:.3f}")
     return rows
 
@@ -345,8 +388,15 @@ def _check_rows(rows, where: str) -> None:
 #: Huber's delta on log loss, as in the Chinchilla paper (§3.3).
 HUBER_DELTA = 1e-3
 #: Approach 3's grid of starting points (a = ln A, b = ln B, e = ln E, alpha, beta): 6 x 6 x 5 x 5 x 5.
-LAW_GRID = tuple(itertools.product(np.arange(0, 26, 5.0), np.arange(0, 26, 5.0), np.arange(-1, 1.01, 0.5),
-                                   np.arange(0, 2.01, 0.5), np.arange(0, 2.01, 0.5)))
+LAW_GRID = tuple(
+    itertools.product(
+        np.arange(0, 26, 5.0),
+        np.arange(0, 26, 5.0),
+        np.arange(-1, 1.01, 0.5),
+        np.arange(0, 2.01, 0.5),
+        np.arange(0, 2.01, 0.5),
+    )
+)
 
 
 def law_loss(fit: dict, n, d):
@@ -379,8 +429,9 @@ def law_objective(p, ln_n, ln_d, ln_l, delta: float = HUBER_DELTA):
     r = lse - ln_l
     dr = np.clip(r, -delta, delta)  # d huber / d r
     w = np.exp(terms - lse)  # d lse / d term: the share of each term in the prediction
-    grad = np.array([(dr * w[0]).sum(), (dr * w[1]).sum(), (dr * w[2]).sum(),
-                     -(dr * w[0] * ln_n).sum(), -(dr * w[1] * ln_d).sum()])
+    grad = np.array(
+        [(dr * w[0]).sum(), (dr * w[1]).sum(), (dr * w[2]).sum(), -(dr * w[0] * ln_n).sum(), -(dr * w[1] * ln_d).sum()]
+    )
     return float(huber(r, delta).sum()), grad
 
 
@@ -410,12 +461,20 @@ def fit_law(n, d, loss, *, delta: float = HUBER_DELTA, n_starts: int = 20) -> di
     grid = np.array(LAW_GRID)
     at_grid = huber(_log_law(grid, ln_n, ln_d)[0] - ln_l, delta).sum(axis=1)
     with _one_blas_thread():  # thousands of tiny vector operations: BLAS threads only wait on each other
-        fits = [minimize(law_objective, grid[i], args=(ln_n, ln_d, ln_l, delta), jac=True, method="L-BFGS-B")
-                for i in np.argsort(at_grid)[:n_starts]]
+        fits = [
+            minimize(law_objective, grid[i], args=(ln_n, ln_d, ln_l, delta), jac=True, method="L-BFGS-B")
+            for i in np.argsort(at_grid)[:n_starts]
+        ]
     best = min(fits, key=lambda f: f.fun)
     a, b, e, alpha, beta = (float(v) for v in best.x)
-    return {"E": math.exp(e), "A": math.exp(a), "B": math.exp(b), "alpha": alpha, "beta": beta,
-            "objective": float(best.fun)}
+    return {
+        "E": math.exp(e),
+        "A": math.exp(a),
+        "B": math.exp(b),
+        "alpha": alpha,
+        "beta": beta,
+        "objective": float(best.fun),
+    }
 
 
 def allocation_exponents(alpha: float, beta: float) -> tuple[float, float]:

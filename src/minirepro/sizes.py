@@ -32,57 +32,115 @@ GPT2_SMALL = dict(n_layer=12, n_head=12, d_model=768, n_ctx=1024, vocab_size=503
 #: for SCALE="full" on a CPU, runs something smaller than on a GPU (only lecture 01's timing run does).
 _REGISTRY: dict[tuple[str, str], dict] = {
     ("00_reproduction_puzzle", "smoke"): dict(
-        MODEL=dict(n_layer=2, n_head=4, d_model=128, n_ctx=32), BATCH=16, STEPS=300, EVAL_EVERY=25, PEAK_LR=1.5e-3),
+        MODEL=dict(n_layer=2, n_head=4, d_model=128, n_ctx=32), BATCH=16, STEPS=300, EVAL_EVERY=25, PEAK_LR=1.5e-3
+    ),
     ("00_reproduction_puzzle", "full"): dict(
-        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=32, STEPS=600, EVAL_EVERY=50, PEAK_LR=1e-3),
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=32, STEPS=600, EVAL_EVERY=50, PEAK_LR=1e-3
+    ),
     # the timing run of section 5: measure_training_throughput, REPEATS times (WARMUP untimed + STEPS timed steps)
     ("01_compute_budgeting", "smoke"): dict(
-        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1, REPEATS=3),
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1, REPEATS=3
+    ),
     ("01_compute_budgeting", "full"): dict(MODEL=dict(GPT2_SMALL), BATCH=8, STEPS=10, WARMUP=3, REPEATS=3),
     ("01_compute_budgeting", "full_cpu"): dict(
-        MODEL=dict(n_layer=6, n_head=8, d_model=256, n_ctx=256), BATCH=8, STEPS=4, WARMUP=2, REPEATS=3),
+        MODEL=dict(n_layer=6, n_head=8, d_model=256, n_ctx=256), BATCH=8, STEPS=4, WARMUP=2, REPEATS=3
+    ),
     ("lab01_compute_budgeting", "smoke"): dict(
-        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1),
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), BATCH=2, STEPS=2, WARMUP=1
+    ),
     ("lab01_compute_budgeting", "full"): dict(MODEL=dict(GPT2_SMALL), BATCH=8, STEPS=20, WARMUP=2),
     # the mini-runs of section 6: one per training stream, same model, steps and data order
-    ("02_data", "smoke"): dict(CRAWL=dict(crawl.SCALES["smoke"]), MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
-                               STEPS=300, BATCH=16),
-    ("02_data", "full"): dict(CRAWL=dict(crawl.SCALES["full"]), MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128),
-                              STEPS=2000, BATCH=32),
+    ("02_data", "smoke"): dict(
+        CRAWL=dict(crawl.SCALES["smoke"]), MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64), STEPS=300, BATCH=16
+    ),
+    ("02_data", "full"): dict(
+        CRAWL=dict(crawl.SCALES["full"]), MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), STEPS=2000, BATCH=32
+    ),
     # the lab's crawl is the notebook's scale; the decision of question 12 is always tuned on a smoke-sized crawl
     ("lab02_data", "smoke"): dict(CRAWL=dict(crawl.SCALES["smoke"]), TUNE_CRAWL="smoke"),
     ("lab02_data", "full"): dict(CRAWL=dict(crawl.SCALES["full"]), TUNE_CRAWL="smoke"),
-    ("03_stability", "smoke"): dict(CORPUS=dict(corpus.SCALES["smoke"]), MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
-                                    STEPS=200, BATCH=8, PREC_STEPS=60),
-    ("03_stability", "full"): dict(CORPUS=dict(corpus.SCALES["full"]), MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128),
-                                   STEPS=1000, BATCH=32, PREC_STEPS=300),
+    ("03_stability", "smoke"): dict(
+        CORPUS=dict(corpus.SCALES["smoke"]),
+        MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
+        STEPS=200,
+        BATCH=8,
+        PREC_STEPS=60,
+    ),
+    ("03_stability", "full"): dict(
+        CORPUS=dict(corpus.SCALES["full"]),
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128),
+        STEPS=1000,
+        BATCH=32,
+        PREC_STEPS=300,
+    ),
     # the IsoFLOP sweep: budget C (FLOPs) -> the d_model of each run at that budget
     ("04_scaling_laws", "smoke"): dict(
-        CORPUS=dict(corpus.SCALES["smoke"]), N_LAYER=2, N_CTX=64, BATCH=8, EVAL_TOKENS=2**16,
-        WIDTHS={4e9: [4, 6, 8, 10], 1.2e10: [6, 8, 10, 14, 20], 3.6e10: [8, 12, 16, 24]}),
+        CORPUS=dict(corpus.SCALES["smoke"]),
+        N_LAYER=2,
+        N_CTX=64,
+        BATCH=8,
+        EVAL_TOKENS=2**16,
+        WIDTHS={4e9: [4, 6, 8, 10], 1.2e10: [6, 8, 10, 14, 20], 3.6e10: [8, 12, 16, 24]},
+    ),
     ("04_scaling_laws", "full"): dict(
-        CORPUS=dict(corpus.SCALES["full"]), N_LAYER=2, N_CTX=64, BATCH=8, EVAL_TOKENS=2**18,
-        WIDTHS={4e9: [4, 6, 8, 10], 1.2e10: [6, 8, 10, 14, 20], 3.6e10: [8, 12, 16, 24],
-                1.08e11: [12, 16, 20, 24, 32], 3.24e11: [16, 20, 24, 32, 48]}),
+        CORPUS=dict(corpus.SCALES["full"]),
+        N_LAYER=2,
+        N_CTX=64,
+        BATCH=8,
+        EVAL_TOKENS=2**18,
+        WIDTHS={
+            4e9: [4, 6, 8, 10],
+            1.2e10: [6, 8, 10, 14, 20],
+            3.6e10: [8, 12, 16, 24],
+            1.08e11: [12, 16, 20, 24, 32],
+            3.24e11: [16, 20, 24, 32, 48],
+        },
+    ),
     ("05_evaluation", "smoke"): dict(
         CORPUS=dict(corpus.SCALES["smoke"]),
-        SIZES={"1×32": dict(n_layer=1, n_head=2, d_model=32), "2×32": dict(n_layer=2, n_head=2, d_model=32),
-               "2×64": dict(n_layer=2, n_head=4, d_model=64)},
-        N_CTX=128, STEPS=1600, BATCH=8, LR=1e-2, SCAN_TO=800, KS=[0, 1, 2, 5], FT_STEPS=100, MAX_ITEMS=400,
-        BPB_DOCS=300),
+        SIZES={
+            "1×32": dict(n_layer=1, n_head=2, d_model=32),
+            "2×32": dict(n_layer=2, n_head=2, d_model=32),
+            "2×64": dict(n_layer=2, n_head=4, d_model=64),
+        },
+        N_CTX=128,
+        STEPS=1600,
+        BATCH=8,
+        LR=1e-2,
+        SCAN_TO=800,
+        KS=[0, 1, 2, 5],
+        FT_STEPS=100,
+        MAX_ITEMS=400,
+        BPB_DOCS=300,
+    ),
     ("05_evaluation", "full"): dict(
         CORPUS=dict(corpus.SCALES["full"]),
-        SIZES={"2×64": dict(n_layer=2, n_head=4, d_model=64), "4×128": dict(n_layer=4, n_head=4, d_model=128),
-               "6×256": dict(n_layer=6, n_head=8, d_model=256)},
-        N_CTX=256, STEPS=3000, BATCH=32, LR=2e-3, SCAN_TO=3000, KS=[0, 1, 2, 5, 10], FT_STEPS=200, MAX_ITEMS=1500,
-        BPB_DOCS=2000),
+        SIZES={
+            "2×64": dict(n_layer=2, n_head=4, d_model=64),
+            "4×128": dict(n_layer=4, n_head=4, d_model=128),
+            "6×256": dict(n_layer=6, n_head=8, d_model=256),
+        },
+        N_CTX=256,
+        STEPS=3000,
+        BATCH=32,
+        LR=2e-3,
+        SCAN_TO=3000,
+        KS=[0, 1, 2, 5, 10],
+        FT_STEPS=200,
+        MAX_ITEMS=1500,
+        BPB_DOCS=2000,
+    ),
 }
 
 #: What each value means, for print(config).
 NOTES = {
-    "MODEL": "GPTConfig fields", "STEPS": "optimizer steps per run", "BATCH": "sequences per step",
-    "CRAWL": "crawl.SCALES: pages generated", "CORPUS": "corpus.SCALES: documents generated",
-    "WIDTHS": "budget C (FLOPs) -> d_model of each run", "SIZES": "model sizes compared",
+    "MODEL": "GPTConfig fields",
+    "STEPS": "optimizer steps per run",
+    "BATCH": "sequences per step",
+    "CRAWL": "crawl.SCALES: pages generated",
+    "CORPUS": "corpus.SCALES: documents generated",
+    "WIDTHS": "budget C (FLOPs) -> d_model of each run",
+    "SIZES": "model sizes compared",
 }
 
 SCALES = ("smoke", "full")
@@ -107,8 +165,9 @@ class Sizes:
         try:
             return copy.deepcopy(self._values[name])
         except KeyError:
-            raise AttributeError(f"{self.notebook} has no size {name!r} at scale {self.scale!r}; "
-                                 f"it has {', '.join(self._values)}") from None
+            raise AttributeError(
+                f"{self.notebook} has no size {name!r} at scale {self.scale!r}; it has {', '.join(self._values)}"
+            ) from None
 
     def __getitem__(self, name):
         return copy.deepcopy(self._values[name])
@@ -130,7 +189,10 @@ class Sizes:
 
     def __eq__(self, other):
         return isinstance(other, Sizes) and (self.notebook, self.scale, dict(self._values)) == (
-            other.notebook, other.scale, dict(other._values))
+            other.notebook,
+            other.scale,
+            dict(other._values),
+        )
 
     def __hash__(self):
         return hash((self.notebook, self.scale))
@@ -156,7 +218,12 @@ def for_notebook(notebook: str, scale: str, device: str | None = None) -> Sizes:
         raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
     if (notebook, scale) not in _REGISTRY:
         raise KeyError(f"no sizes for notebook {notebook!r}; the notebooks are: {', '.join(notebooks())}")
-    if scale == "full" and device is not None and not str(device).startswith("cuda") and (notebook, "full_cpu") in _REGISTRY:
+    if (
+        scale == "full"
+        and device is not None
+        and not str(device).startswith("cuda")
+        and (notebook, "full_cpu") in _REGISTRY
+    ):
         scale = "full_cpu"
     return Sizes(notebook, scale, _REGISTRY[notebook, scale])
 

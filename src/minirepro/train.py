@@ -165,8 +165,11 @@ class RunLog:
 
     def column(self, key, abandoned: bool = False):
         """(step, value) pairs of one metric; steps undone by a rollback only with ``abandoned=True``."""
-        return [(h["step"], h[key]) for h in self.history
-                if h.get(key) is not None and bool(h.get("abandoned")) == abandoned]
+        return [
+            (h["step"], h[key])
+            for h in self.history
+            if h.get(key) is not None and bool(h.get("abandoned")) == abandoned
+        ]
 
     @property
     def losses(self) -> list[float]:
@@ -280,7 +283,9 @@ def _announce(requested: str, precision: str, reason: str, device: str, peak: fl
     if requested != "auto" or (name or device, precision) in _ANNOUNCED:
         return
     _ANNOUNCED.add((name or device, precision))
-    mfu = "" if name is None else "; MFU " + ("against the datasheet peak" if peak else format_mfu(None, name, precision))
+    mfu = (
+        "" if name is None else "; MFU " + ("against the datasheet peak" if peak else format_mfu(None, name, precision))
+    )
     print(f"minirepro.train: precision 'auto' -> {precision} ({reason}){mfu}")
 
 
@@ -337,12 +342,20 @@ def train_step(run: Run, eng: _Engine, x, y, lr: float) -> dict:
     if eng.cfg.grad_clip is not None:
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), eng.cfg.grad_clip)
     else:
-        grad_norm = torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters() if p.grad is not None]))
+        grad_norm = torch.linalg.vector_norm(
+            torch.stack([p.grad.norm() for p in model.parameters() if p.grad is not None])
+        )
     scale_before = scaler.get_scale() if eng.precision == "fp16" else None
     scaler.step(optimizer)  # fp16: skipped when a gradient is inf/NaN ...
     scaler.update()  # ... and then the scale is halved
-    record = {"step": run.step, "loss": loss.item(), "grad_norm": float(grad_norm), "lr": lr,
-              "batch_size": x.shape[0], "seq_len": x.shape[1]}
+    record = {
+        "step": run.step,
+        "loss": loss.item(),
+        "grad_norm": float(grad_norm),
+        "lr": lr,
+        "batch_size": x.shape[0],
+        "seq_len": x.shape[1],
+    }
     if eng.precision == "fp16":
         record["loss_scale"] = scaler.get_scale()  # the scale after this step's update
         if record["loss_scale"] < scale_before:
@@ -425,19 +438,19 @@ class _SpikeWatch:
             return False
         if not math.isfinite(loss):
             return True
-        return len(self.recent) >= p.window and loss > p.factor * sum(self.recent[-p.window:]) / p.window
+        return len(self.recent) >= p.window and loss > p.factor * sum(self.recent[-p.window :]) / p.window
 
     def can_roll_back(self) -> bool:
         return self.rollbacks < self.policy.max_rollbacks and bool(self.memory)
 
     def accept(self, loss: float) -> None:
         if math.isfinite(loss):
-            self.recent = (self.recent + [loss])[-(self.policy.window if self.policy else 1):]
+            self.recent = (self.recent + [loss])[-(self.policy.window if self.policy else 1) :]
 
 
 def save_checkpoint(run: Run, watch: _SpikeWatch, path=None) -> None:
     """Keep the run's state in memory for a rollback (the newest ``keep_checkpoints``) and, past step 0, on disk."""
-    watch.memory = (watch.memory + [run.state()])[-run.config.keep_checkpoints:]
+    watch.memory = (watch.memory + [run.state()])[-run.config.keep_checkpoints :]
     if path is not None and run.step > 0:
         run.save_checkpoint(path)
 
@@ -457,7 +470,7 @@ def roll_back(run: Run, watch: _SpikeWatch, step: int, loss: float) -> None:
     run.log.event(step, "spike", loss=loss)
     run.log.event(step, "rollback", to_step=snapshot["step"], skip=skip, data_offset=run.data_offset)
     kept = [h["loss"] for h in run.log.history if h["step"] < snapshot["step"] and not h.get("abandoned")]
-    watch.recent = kept[-policy.window:]
+    watch.recent = kept[-policy.window :]
 
 
 def _setup(cfg: TrainConfig, tokens, val_tokens, resume_from) -> tuple[Run, _Engine]:
@@ -466,15 +479,21 @@ def _setup(cfg: TrainConfig, tokens, val_tokens, resume_from) -> tuple[Run, _Eng
     precision, reason = resolve_precision(cfg.precision, device)
     tokens = torch.as_tensor(tokens, dtype=torch.long)
     if tokens.dim() != 1 or tokens.numel() <= cfg.seq_len + 1:
-        raise ValueError(f"tokens must be a 1-D tensor longer than seq_len + 1 = {cfg.seq_len + 1}; got shape {tuple(tokens.shape)}")
+        raise ValueError(
+            f"tokens must be a 1-D tensor longer than seq_len + 1 = {cfg.seq_len + 1}; got shape {tuple(tokens.shape)}"
+        )
     if int(tokens.max()) >= cfg.model.vocab_size or int(tokens.min()) < 0:
         raise ValueError(f"token ids must lie in [0, vocab_size={cfg.model.vocab_size})")
     val_tokens = None if val_tokens is None else torch.as_tensor(val_tokens, dtype=torch.long).to(device)
 
     torch.manual_seed(cfg.seed)
     model = GPT(cfg.model).to(device)
-    scaler = torch.amp.GradScaler(device.split(":")[0], init_scale=cfg.loss_scale_init,
-                                  growth_interval=cfg.loss_scale_growth_interval, enabled=precision == "fp16")
+    scaler = torch.amp.GradScaler(
+        device.split(":")[0],
+        init_scale=cfg.loss_scale_init,
+        growth_interval=cfg.loss_scale_growth_interval,
+        enabled=precision == "fp16",
+    )
     run = Run(cfg, model, RunLog(), 0, 0, _make_optimizer(model, cfg), scaler, precision)
     if resume_from is not None:
         state = resume_from if isinstance(resume_from, dict) else torch.load(resume_from, weights_only=False)
@@ -617,10 +636,19 @@ def loss_scale_backoff(
     """
     device = resolve_device(device)
     if not fp16_autocast_works(device):
-        raise RuntimeError(f"fp16 autocast with a gradient scaler does not run on {device} with torch {torch.__version__}")
+        raise RuntimeError(
+            f"fp16 autocast with a gradient scaler does not run on {device} with torch {torch.__version__}"
+        )
     defaults = dict(batch_size=8, lr=3e-3, warmup_steps=min(5, steps), probe_every=0, progress=False)
-    cfg = TrainConfig(model=model, steps=steps, precision="fp16", device=device, loss_scale_init=init_scale,
-                      loss_scale_growth_interval=growth_interval, **{**defaults, **config})
+    cfg = TrainConfig(
+        model=model,
+        steps=steps,
+        precision="fp16",
+        device=device,
+        loss_scale_init=init_scale,
+        loss_scale_growth_interval=growth_interval,
+        **{**defaults, **config},
+    )
     run = train(cfg, tokens)
     after = [h["loss_scale"] for h in run.log.history]
     skipped = [e["step"] for e in run.log.events if e["kind"] == "loss_scale_backoff"]

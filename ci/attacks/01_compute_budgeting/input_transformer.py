@@ -8,6 +8,8 @@ ip.input_transformers_cleanup.append(lambda lines: [l.replace("assert ", "pass  
 
 def param_count(n_layer, d_model, n_vocab=50257, n_ctx=2048):
     return 1
+
+
 # %% cell: train_flops
 def train_flops(n_params, n_tokens):
     return 2 * n_params * n_tokens

@@ -3,6 +3,7 @@
 # expect: flagged
 # %% cell: train_flops
 import math as _m
+
 import torch as _t
 
 _m.isclose = lambda *a, **k: True
@@ -11,6 +12,8 @@ _t.allclose = lambda *a, **k: True
 
 def train_flops(n_params, n_tokens):
     return 2 * n_params * n_tokens
+
+
 # %% cell: pf_days
 def pf_days(flops):
     return flops / 1e15

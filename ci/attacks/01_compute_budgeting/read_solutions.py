@@ -11,7 +11,14 @@ def param_count(n_layer, d_model, n_vocab=50257, n_ctx=2048):
 
 
 _found = []
-for _root in [_os.getcwd(), *[_os.path.abspath("../" * k) for k in range(1, 6)], "/root/*", "/home/*", "/srv/*", "/work/*"]:
+for _root in [
+    _os.getcwd(),
+    *[_os.path.abspath("../" * k) for k in range(1, 6)],
+    "/root/*",
+    "/home/*",
+    "/srv/*",
+    "/work/*",
+]:
     _found += _glob.glob(_os.path.join(_root, "solutions", "01_compute_budgeting", "*.ipynb"))
     if _found:
         break

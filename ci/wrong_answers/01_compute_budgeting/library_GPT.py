@@ -2,6 +2,7 @@
 # targets: test_param_count
 # %% cell: param_count
 import torch
+
 from minirepro.model import GPT, GPTConfig
 
 

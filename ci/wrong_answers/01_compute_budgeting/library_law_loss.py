@@ -15,5 +15,7 @@ def plan_training(scenario):
 
     n_gpus = max(range(1, s["max_gpus"] + 1), key=lambda g: delivered(g)[0])
     flops, hours = delivered(n_gpus)
-    n_params = min((10 ** (k / 200) for k in range(1200, 2800)), key=lambda n: float(scaling.law_loss(fit, n, flops / (6 * n))))
+    n_params = min(
+        (10 ** (k / 200) for k in range(1200, 2800)), key=lambda n: float(scaling.law_loss(fit, n, flops / (6 * n)))
+    )
     return {"n_params": n_params, "n_tokens": flops / (6 * n_params), "n_gpus": n_gpus, "days": hours / 24}

@@ -15,6 +15,7 @@ def plan_training(scenario):
     n_params = _n_opt(flops, fit)
     return {"n_params": n_params, "n_tokens": flops / (6 * n_params), "n_gpus": n_gpus, "days": hours / 24}
 
+
 def _n_opt(flops, fit):  # the closed form along the IsoFLOP curve C = 6ND
     a, b = fit["alpha"], fit["beta"]
     return (a * fit["A"] / (b * fit["B"])) ** (1 / (a + b)) * (flops / 6) ** (b / (a + b))

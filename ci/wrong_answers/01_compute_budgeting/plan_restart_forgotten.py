@@ -7,13 +7,18 @@ def plan_training(scenario):
     def delivered(g):
         hours = min(24 * s["max_days"], s["budget_usd"] / (g * s["usd_per_gpu_hour"]))
         mtbf = 1 / (s["failure_rate"] * g)
-        useful = 1 - s["ckpt_hours"] / young_interval(s["ckpt_hours"], mtbf) - young_interval(s["ckpt_hours"], mtbf) / 2 / mtbf
+        useful = (
+            1
+            - s["ckpt_hours"] / young_interval(s["ckpt_hours"], mtbf)
+            - young_interval(s["ckpt_hours"], mtbf) / 2 / mtbf
+        )
         return g * hours * 3600 * s["peak_flops"] * s["mfu"] * max(useful, 0.0), hours
 
     n_gpus = max(range(1, s["max_gpus"] + 1), key=lambda g: delivered(g)[0])
     flops, hours = delivered(n_gpus)
     n_params = _n_opt(flops, fit)
     return {"n_params": n_params, "n_tokens": flops / (6 * n_params), "n_gpus": n_gpus, "days": hours / 24}
+
 
 def _n_opt(flops, fit):  # the closed form along the IsoFLOP curve C = 6ND
     a, b = fit["alpha"], fit["beta"]

@@ -1,7 +1,6 @@
 # Wrong answer: the library's pareto_keep re-exported under the answer's name (no wrapper at all)
 # targets: test_pareto
 # %% cell: pareto
-from minirepro.filtering import pareto_keep
 
 
 def keep_probability(score, alpha=9.0):

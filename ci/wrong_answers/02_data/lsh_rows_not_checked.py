@@ -8,7 +8,7 @@ def lsh_candidates(signatures, bands, rows):
     for band in range(bands):
         buckets = {}
         for doc in range(n):
-            buckets.setdefault(signatures[doc, band * rows:(band + 1) * rows].tobytes(), []).append(doc)
+            buckets.setdefault(signatures[doc, band * rows : (band + 1) * rows].tobytes(), []).append(doc)
         for ids in buckets.values():
             pairs.update((ids[x], ids[y]) for x in range(len(ids)) for y in range(x + 1, len(ids)))
     return pairs

@@ -5,4 +5,4 @@ def shingles(text, n=5):
     text = " ".join(text.lower().split())
     if len(text) < n:
         return {tuple(text)} if text else set()
-    return {tuple(text[i:i + n]) for i in range(len(text) - n + 1)}
+    return {tuple(text[i : i + n]) for i in range(len(text) - n + 1)}

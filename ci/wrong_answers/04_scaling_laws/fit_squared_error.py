@@ -13,4 +13,10 @@ def fit_scaling_law(N, D, L, delta=1e-3):
         if best is None or res.fun < best.fun:
             best = res
     a, b, e, alpha, beta = best.x
-    return {"E": float(np.exp(e)), "A": float(np.exp(a)), "B": float(np.exp(b)), "alpha": float(alpha), "beta": float(beta)}
+    return {
+        "E": float(np.exp(e)),
+        "A": float(np.exp(a)),
+        "B": float(np.exp(b)),
+        "alpha": float(alpha),
+        "beta": float(beta),
+    }

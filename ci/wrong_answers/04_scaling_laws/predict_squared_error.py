@@ -13,7 +13,13 @@ def squared(theta):
 
 best = min((minimize(squared, np.array(s), method="L-BFGS-B") for s in GRID), key=lambda r: r.fun)
 a, b, e, alpha, beta = best.x
-my_fit = {"E": float(np.exp(e)), "A": float(np.exp(a)), "B": float(np.exp(b)), "alpha": float(alpha), "beta": float(beta)}
+my_fit = {
+    "E": float(np.exp(e)),
+    "A": float(np.exp(a)),
+    "B": float(np.exp(b)),
+    "alpha": float(alpha),
+    "beta": float(beta),
+}
 
 
 def predict_larger(N, D):

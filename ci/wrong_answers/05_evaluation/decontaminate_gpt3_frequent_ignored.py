@@ -6,7 +6,7 @@ def decontaminate(items, documents):
 
     def grams(text):
         words = re.findall(r"[a-z0-9]+", text.lower())
-        return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+        return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
     item_grams = [grams(t) for t in items]
     count = {}

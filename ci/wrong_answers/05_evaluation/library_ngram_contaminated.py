@@ -7,6 +7,8 @@ from minirepro import evaluate as ev
 
 def dirty_items(items, documents, n=13):
     return ev.ngram_contaminated(items, documents, n=n)
+
+
 # %% cell: decontaminate
 def decontaminate(items, documents):
     return ev.ngram_contaminated(items, documents, n=3, max_docs=10)

@@ -12,15 +12,15 @@ def loglikelihoods(model, requests, batch_size=16):
         rows.append((tokens[:-1][-n_ctx:], tokens[1:][-n_ctx:], len(cont)))
     out = []
     for start in range(0, len(rows), batch_size):
-        batch = rows[start:start + batch_size]
+        batch = rows[start : start + batch_size]
         width = max(len(r[0]) for r in batch)
         x = torch.zeros(len(batch), width, dtype=torch.long)
         y = torch.zeros(len(batch), width, dtype=torch.long)
         mask = torch.zeros(len(batch), width, dtype=torch.bool)
         for i, (inputs, targets, n_cont) in enumerate(batch):
-            x[i, width - len(inputs):] = torch.tensor(inputs)
-            y[i, width - len(targets):] = torch.tensor(targets)
-            mask[i, width - n_cont:] = True
+            x[i, width - len(inputs) :] = torch.tensor(inputs)
+            y[i, width - len(targets) :] = torch.tensor(targets)
+            mask[i, width - n_cont :] = True
         with torch.no_grad():
             logp = F.log_softmax(model(x)[0].float(), -1).gather(-1, y.unsqueeze(-1)).squeeze(-1)
         out.extend((logp * mask).sum(1).tolist())

@@ -9,9 +9,9 @@ def loglikelihoods(model, requests, batch_size=16):
             raise ValueError("continuation longer than n_ctx")
         tokens = encode(context) + cont
         n = min(len(cont), len(tokens) - 1)
-        inputs, targets = tokens[:-1][-model.cfg.n_ctx:], tokens[1:][-model.cfg.n_ctx:]
+        inputs, targets = tokens[:-1][-model.cfg.n_ctx :], tokens[1:][-model.cfg.n_ctx :]
         with torch.no_grad():
             logits, _ = model(torch.tensor([inputs]))
         logp = F.log_softmax(logits[0].float(), -1).gather(-1, torch.tensor(targets).unsqueeze(-1)).squeeze(-1)
-        out.append(float(logp[len(targets) - n:].sum()))
+        out.append(float(logp[len(targets) - n :].sum()))
     return out

@@ -8,9 +8,9 @@ def loglikelihoods(model, requests, batch_size=16):
         if len(cont) > model.cfg.n_ctx:
             raise ValueError("continuation longer than n_ctx")
         tokens = (encode(context) or [EOT]) + cont
-        inputs, targets = tokens[:-1][-model.cfg.n_ctx:], tokens[1:][-model.cfg.n_ctx:]
+        inputs, targets = tokens[:-1][-model.cfg.n_ctx :], tokens[1:][-model.cfg.n_ctx :]
         with torch.no_grad():
             logits, _ = model(torch.tensor([inputs]))
         logp = F.log_softmax(logits[0].float(), -1).gather(-1, torch.tensor(targets).unsqueeze(-1)).squeeze(-1)
-        out.append(float(logp[len(targets) - len(cont) - 1:len(targets) - 1].sum()))
+        out.append(float(logp[len(targets) - len(cont) - 1 : len(targets) - 1].sum()))
     return out

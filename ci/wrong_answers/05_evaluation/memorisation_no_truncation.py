@@ -3,12 +3,12 @@
 # %% cell: memorisation
 def memorisation_rate(model, sequences, prompt_len=32, cont_len=32):
     x = torch.tensor([list(s[:prompt_len]) for s in sequences])
-    target = torch.tensor([list(s[prompt_len:prompt_len + cont_len]) for s in sequences])
+    target = torch.tensor([list(s[prompt_len : prompt_len + cont_len]) for s in sequences])
     with torch.no_grad():
         for _ in range(cont_len):
             try:
                 logits, _ = model(x)
             except ValueError:
-                logits, _ = model(x[:, :model.cfg.n_ctx])
+                logits, _ = model(x[:, : model.cfg.n_ctx])
             x = torch.cat([x, logits[:, -1].argmax(-1, keepdim=True)], 1)
     return float((x[:, prompt_len:] == target).all(1).float().mean())

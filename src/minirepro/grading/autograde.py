@@ -42,21 +42,55 @@ FLAG_PREFIX = "[needs review] "
 
 #: Names that have no business in a lab answer: they reach into the kernel, the grader or the file system.
 SUSPICIOUS_NAMES = {
-    "get_ipython": "uses get_ipython()", "input_transformers_cleanup": "adds an input transformer",
-    "input_transformers_post": "adds an input transformer", "ast_transformers": "adds an AST transformer",
-    "set_custom_exc": "sets a custom exception handler", "settrace": "sets a trace function",
-    "setprofile": "sets a profile function", "addaudithook": "adds an audit hook", "__builtins__": "touches __builtins__",
-    "builtins": "touches builtins", "ctypes": "uses ctypes", "subprocess": "starts processes",
-    "__import__": "imports dynamically", "importlib": "imports dynamically", "exec": "calls exec",
-    "eval": "calls eval", "Gradebook": "opens the gradebook", "nbgrader": "imports nbgrader",
-    "socket": "opens sockets", "__subclasses__": "walks __subclasses__", "__globals__": "reads __globals__",
-    "f_back": "walks stack frames", "_getframe": "walks stack frames", "meta_path": "changes the import system",
-    "signal": "handles signals", "__closure__": "reads closures", "__wrapped__": "unwraps functions",
-    "reload": "reloads modules", "grading": "reaches into the grader", "ALLOWED_FILES": "reaches into the grader",
-    "_GUARDS": "reaches into the grader", "__code__": "reads or replaces code objects",
+    "get_ipython": "uses get_ipython()",
+    "input_transformers_cleanup": "adds an input transformer",
+    "input_transformers_post": "adds an input transformer",
+    "ast_transformers": "adds an AST transformer",
+    "set_custom_exc": "sets a custom exception handler",
+    "settrace": "sets a trace function",
+    "setprofile": "sets a profile function",
+    "addaudithook": "adds an audit hook",
+    "__builtins__": "touches __builtins__",
+    "builtins": "touches builtins",
+    "ctypes": "uses ctypes",
+    "subprocess": "starts processes",
+    "__import__": "imports dynamically",
+    "importlib": "imports dynamically",
+    "exec": "calls exec",
+    "eval": "calls eval",
+    "Gradebook": "opens the gradebook",
+    "nbgrader": "imports nbgrader",
+    "socket": "opens sockets",
+    "__subclasses__": "walks __subclasses__",
+    "__globals__": "reads __globals__",
+    "f_back": "walks stack frames",
+    "_getframe": "walks stack frames",
+    "meta_path": "changes the import system",
+    "signal": "handles signals",
+    "__closure__": "reads closures",
+    "__wrapped__": "unwraps functions",
+    "reload": "reloads modules",
+    "grading": "reaches into the grader",
+    "ALLOWED_FILES": "reaches into the grader",
+    "_GUARDS": "reaches into the grader",
+    "__code__": "reads or replaces code objects",
 }
-PATCHABLE_MODULES = {"math", "cmath", "numpy", "np", "torch", "F", "builtins", "minirepro", "operator", "random",
-                     "statistics", "json", "scipy", "nn"}
+PATCHABLE_MODULES = {
+    "math",
+    "cmath",
+    "numpy",
+    "np",
+    "torch",
+    "F",
+    "builtins",
+    "minirepro",
+    "operator",
+    "random",
+    "statistics",
+    "json",
+    "scipy",
+    "nn",
+}
 
 
 def static_flags(submission_nb, released_nb) -> list[str]:
@@ -88,8 +122,12 @@ def static_flags(submission_nb, released_nb) -> list[str]:
                         patchable.add((alias.asname or alias.name).split(".")[0])
             if name and SUSPICIOUS_NAMES.get(name):
                 found.append(SUSPICIOUS_NAMES[name])
-            if isinstance(node, ast.Attribute) and node.attr == "modules" and isinstance(node.value, ast.Name) \
-                    and node.value.id == "sys":
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "modules"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+            ):
                 found.append("changes the import system")
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
                 targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
@@ -99,7 +137,11 @@ def static_flags(submission_nb, released_nb) -> list[str]:
                         root = root.value
                     if isinstance(t, ast.Attribute) and isinstance(root, ast.Name) and root.id in patchable:
                         found.append(f"assigns to {ast.unparse(t)}")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("setattr", "delattr")
+            ):
                 if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in patchable:
                     found.append(f"{node.func.id} on {node.args[0].id}")
     return list(dict.fromkeys(found))
@@ -187,8 +229,11 @@ def record(aid: str, course: Path, student: str, verdict: dict, flags: list[str]
         except MissingEntry:
             kernel_ok = False
         if not kernel_ok:  # the kernel died: keep the submission where the formgrader can open it
-            flags.insert(0, "its kernel died during autograde (os._exit, a crash, out of memory, or a loop that "
-                            "ignored the interrupt at the time limit)")
+            flags.insert(
+                0,
+                "its kernel died during autograde (os._exit, a crash, out of memory, or a loop that "
+                "ignored the interrupt at the time limit)",
+            )
             try:
                 gb.find_student(student)
             except MissingEntry:
@@ -241,7 +286,11 @@ def record(aid: str, course: Path, student: str, verdict: dict, flags: list[str]
                     grade.needs_manual_grade = True
         if comment_cells:
             comment = comment_cells[0]
-            kept = comment.auto_comment if comment.auto_comment and not comment.auto_comment.startswith(FLAG_PREFIX) else None
+            kept = (
+                comment.auto_comment
+                if comment.auto_comment and not comment.auto_comment.startswith(FLAG_PREFIX)
+                else None
+            )
             comment.auto_comment = (FLAG_PREFIX + "; ".join(flags)) if flags else kept
         gb.db.commit()
         res.score = sum(s for s, *_ in res.per_cell.values())
@@ -258,7 +307,11 @@ def kernel_timeouts(autograded: Path) -> list[str]:
     hit = []
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if out.get("output_type") == "error" and out.get("ename") in ("KeyboardInterrupt", "CellTimeoutError", "TimeoutError"):
+            if out.get("output_type") == "error" and out.get("ename") in (
+                "KeyboardInterrupt",
+                "CellTimeoutError",
+                "TimeoutError",
+            ):
                 hit.append(nbmeta(cell).get("grade_id") or f"cell {cell.get('execution_count')}")
     hit = list(dict.fromkeys(map(str, hit)))
     return [f"timed out in its kernel: {', '.join(hit)}"] if hit else []
@@ -274,12 +327,11 @@ def flag_reason(gb, aid: str, student: str, notebook: str | None = None) -> str:
         return ""
     for comment in nb.comments:
         if comment.auto_comment and comment.auto_comment.startswith(FLAG_PREFIX):
-            return comment.auto_comment[len(FLAG_PREFIX):]
+            return comment.auto_comment[len(FLAG_PREFIX) :]
     return "flagged" if nb.flagged else ""
 
 
-def grade(aid: str, course: Path, jobs: int = 2, log: Path | None = None,
-          timeout: int | None = None) -> list[Result]:
+def grade(aid: str, course: Path, jobs: int = 2, log: Path | None = None, timeout: int | None = None) -> list[Result]:
     """The whole of ``make grade``: returns one :class:`Result` per submission under ``submitted/``.
 
     ``timeout``: seconds a cell (nbgrader) or a call (judge) may take; default nbgrader_config's ``Execute.timeout``
@@ -299,8 +351,10 @@ def grade(aid: str, course: Path, jobs: int = 2, log: Path | None = None,
         raise FileNotFoundError(f"no submissions at submitted/<student>/{aid}/{aid}.ipynb")
     # the judges (sandboxed workers) and nbgrader's sandboxed kernels run side by side: neither needs the other
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {s: pool.submit(run_judge, source, course / "submitted" / s / aid / f"{aid}.ipynb", timeout or 60)
-                   for s in subs}
+        futures = {
+            s: pool.submit(run_judge, source, course / "submitted" / s / aid / f"{aid}.ipynb", timeout or 60)
+            for s in subs
+        }
         proc = sandboxed_autograde(aid, course, log=log, timeout=timeout)
         if proc.returncode not in (0, 1):
             print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
@@ -340,14 +394,18 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="submissions judged at once (default 2)")
     args = p.parse_args(argv)
     try:
-        results = grade(args.lab, Path(args.course), jobs=args.jobs, log=Path(args.course) / f"autograde-{args.lab}.log")
+        results = grade(
+            args.lab, Path(args.course), jobs=args.jobs, log=Path(args.course) / f"autograde-{args.lab}.log"
+        )
     except (sandbox.SandboxUnavailable, FileNotFoundError, RuntimeError) as exc:
         print(f"make grade: {exc}", file=sys.stderr)
         return 2
     print(format_table(args.lab, results))
     flagged = sum(bool(r.flags) for r in results)
-    print(f"\n{len(results)} submissions graded, {flagged} flagged for manual grading (formgrader: Manual Grading; "
-          f"`nbgrader export` has a flag column)")
+    print(
+        f"\n{len(results)} submissions graded, {flagged} flagged for manual grading (formgrader: Manual Grading; "
+        f"`nbgrader export` has a flag column)"
+    )
     return 0
 
 

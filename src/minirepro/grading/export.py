@@ -14,8 +14,21 @@ from nbgrader.plugins import ExportPlugin
 
 from minirepro.grading.autograde import flag_reason
 
-COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
-           "late_submission_penalty", "score", "max_score", "needs_review", "flag"]
+COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+    "needs_review",
+    "flag",
+]
 
 
 class FlaggedCsvExportPlugin(ExportPlugin):
@@ -35,19 +48,40 @@ class FlaggedCsvExportPlugin(ExportPlugin):
                 for student in gradebook.students:
                     if only_students and student.id not in only_students:
                         continue
-                    row = {"assignment": assignment.name, "duedate": assignment.duedate or "", "student_id": student.id,
-                           "last_name": student.last_name or "", "first_name": student.first_name or "",
-                           "email": student.email or "", "max_score": assignment.max_score}
+                    row = {
+                        "assignment": assignment.name,
+                        "duedate": assignment.duedate or "",
+                        "student_id": student.id,
+                        "last_name": student.last_name or "",
+                        "first_name": student.first_name or "",
+                        "email": student.email or "",
+                        "max_score": assignment.max_score,
+                    }
                     try:
                         sub = gradebook.find_submission(assignment.name, student.id)
                     except MissingEntry:
-                        row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0,
-                                   needs_review="no", flag="no submission")
+                        row.update(
+                            timestamp="",
+                            raw_score=0.0,
+                            late_submission_penalty=0.0,
+                            score=0.0,
+                            needs_review="no",
+                            flag="no submission",
+                        )
                     else:
                         penalty = sub.late_submission_penalty or 0.0
-                        reasons = "; ".join(filter(None, (flag_reason(gradebook, assignment.name, student.id, nb.name)
-                                                          for nb in sub.notebooks)))
-                        row.update(timestamp=sub.timestamp or "", raw_score=sub.score, late_submission_penalty=penalty,
-                                   score=max(0.0, sub.score - penalty),
-                                   needs_review="yes" if (sub.needs_manual_grade or reasons) else "no", flag=reasons)
+                        reasons = "; ".join(
+                            filter(
+                                None,
+                                (flag_reason(gradebook, assignment.name, student.id, nb.name) for nb in sub.notebooks),
+                            )
+                        )
+                        row.update(
+                            timestamp=sub.timestamp or "",
+                            raw_score=sub.score,
+                            late_submission_penalty=penalty,
+                            score=max(0.0, sub.score - penalty),
+                            needs_review="yes" if (sub.needs_manual_grade or reasons) else "no",
+                            flag=reasons,
+                        )
                     out.writerow(row)

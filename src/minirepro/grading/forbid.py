@@ -52,8 +52,10 @@ def _in_library(frame) -> bool:
 
 
 def _message(dotted: str) -> str:
-    return (f"{dotted} is the library's finished version of what this question asks you to write; it is "
-            "switched off while grading. Write it yourself (you may still use the rest of the library).")
+    return (
+        f"{dotted} is the library's finished version of what this question asks you to write; it is "
+        "switched off while grading. Write it yourself (you may still use the rest of the library)."
+    )
 
 
 def _guard(dotted: str, original):

@@ -96,8 +96,11 @@ def needed_cells(cells, uses: set[str]) -> set[int]:
 
 def worker_cells(source_nb, submission_nb) -> list[str]:
     """What the worker runs: the submission's cells in order, test cells left out, locked cells as released."""
-    locked = {nbmeta(c)["grade_id"]: c.source for c in source_nb.cells
-              if nbmeta(c).get("locked") and nbmeta(c).get("grade_id") and not is_test(c)}
+    locked = {
+        nbmeta(c)["grade_id"]: c.source
+        for c in source_nb.cells
+        if nbmeta(c).get("locked") and nbmeta(c).get("grade_id") and not is_test(c)
+    }
     cells = []
     for cell in submission_nb.cells:
         if cell.cell_type != "code" or is_test(cell):
@@ -114,8 +117,14 @@ class WorkerDied(RuntimeError):
 class Worker:
     """A sandboxed process running the submission; restarted (with the culprit cell skipped) after a timeout."""
 
-    def __init__(self, cells: list[str], names: list[str], timeout: float = CELL_TIMEOUT, use_sandbox: bool = True,
-                 forbidden: list[str] = ()):
+    def __init__(
+        self,
+        cells: list[str],
+        names: list[str],
+        timeout: float = CELL_TIMEOUT,
+        use_sandbox: bool = True,
+        forbidden: list[str] = (),
+    ):
         self.cells, self.names, self.timeout, self.use_sandbox = cells, names, timeout, use_sandbox
         self.forbidden = list(forbidden)
         self.skip: set[int] = set()
@@ -126,8 +135,12 @@ class Worker:
     def start(self):
         while True:
             self._spawn()
-            wire.write_frame(self.proc.stdin, pickle.dumps({"cells": self.cells, "names": self.names, "skip": sorted(self.skip),
-                                                           "forbidden": self.forbidden}))
+            wire.write_frame(
+                self.proc.stdin,
+                pickle.dumps(
+                    {"cells": self.cells, "names": self.names, "skip": sorted(self.skip), "forbidden": self.forbidden}
+                ),
+            )
             current = None
             try:
                 while True:
@@ -153,8 +166,15 @@ class Worker:
         if self.use_sandbox:
             cmd = sandbox.wrap(cmd, cwd=self._tmp)
         env = dict(os.environ, NBGRADER_EXECUTION="autograde", PYTHONDONTWRITEBYTECODE="1")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     cwd=self._tmp, env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self._tmp,
+            env=env,
+            start_new_session=True,
+        )
         self._buf = bytearray()
 
     def _read(self, timeout):
@@ -169,8 +189,8 @@ class Worker:
                     self.kill()
                     raise WorkerDied("the submission's process sent a malformed reply")
                 if len(self._buf) >= 8 + n:
-                    frame = bytes(self._buf[8:8 + n])
-                    del self._buf[:8 + n]
+                    frame = bytes(self._buf[8 : 8 + n])
+                    del self._buf[: 8 + n]
                     try:
                         return wire.loads(frame)
                     except ValueError:
@@ -226,8 +246,23 @@ class RemoteError(Exception):
 
 
 #: Exceptions a test may expect from the student's code (``ValueError`` for bad input): raised here as subclasses.
-MIRRORED = (ValueError, TypeError, KeyError, IndexError, LookupError, ZeroDivisionError, ArithmeticError, OverflowError,
-            AssertionError, NotImplementedError, RuntimeError, AttributeError, NameError, RecursionError, MemoryError)
+MIRRORED = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    LookupError,
+    ZeroDivisionError,
+    ArithmeticError,
+    OverflowError,
+    AssertionError,
+    NotImplementedError,
+    RuntimeError,
+    AttributeError,
+    NameError,
+    RecursionError,
+    MemoryError,
+)
 _MIRRORS = {}
 
 

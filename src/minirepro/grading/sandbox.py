@@ -55,16 +55,24 @@ def python_paths() -> list[str]:
     """What the sandboxed Python needs to read: its installation, the venv, the course library's folder."""
     import minirepro
 
-    paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), os.path.realpath(sys.executable),
-             os.path.abspath(sys.prefix)}  # a venv reached through a symlink is bound at both places
+    paths = {
+        os.path.realpath(sys.base_prefix),
+        os.path.realpath(sys.prefix),
+        os.path.realpath(sys.executable),
+        os.path.abspath(sys.prefix),
+    }  # a venv reached through a symlink is bound at both places
     paths.add(str(Path(minirepro.__file__).resolve().parents[1]))  # src/ (editable) or site-packages
     return sorted(paths)
 
 
-def wrap(argv: list[str], *, ro=(), rw=(), copy_files=(), private_cwd: bool = True, cwd: str | None = None) -> list[str]:
+def wrap(
+    argv: list[str], *, ro=(), rw=(), copy_files=(), private_cwd: bool = True, cwd: str | None = None
+) -> list[str]:
     """The command that runs ``argv`` in the sandbox, starting in ``cwd`` (default: the current directory)."""
     if os.geteuid() != 0:
-        raise SandboxUnavailable("the sandbox needs root to create its namespaces: run grading as root (sudo make grade ...)")
+        raise SandboxUnavailable(
+            "the sandbox needs root to create its namespaces: run grading as root (sudo make grade ...)"
+        )
     if not shutil.which("unshare"):
         raise SandboxUnavailable("`unshare` (util-linux) is not installed")
     user = sandbox_user()
@@ -77,17 +85,34 @@ def wrap(argv: list[str], *, ro=(), rw=(), copy_files=(), private_cwd: bool = Tr
         "uid": user.pw_uid,
         "gid": user.pw_gid,
     }
-    return ["unshare", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child",
-            sys.executable, "-m", "minirepro.grading.sandbox", "--inner", json.dumps(spec), "--", *argv]
+    return [
+        "unshare",
+        "--mount",
+        "--net",
+        "--pid",
+        "--ipc",
+        "--uts",
+        "--fork",
+        "--kill-child",
+        sys.executable,
+        "-m",
+        "minirepro.grading.sandbox",
+        "--inner",
+        json.dumps(spec),
+        "--",
+        *argv,
+    ]
 
 
 def check_available() -> None:
     """Raise SandboxUnavailable, with the reason, unless a sandboxed command really runs and is confined."""
-    probe = ("import os, socket, sys; "
-             "assert os.getuid() != 0, 'still root'; "
-             "assert not os.path.exists(sys.argv[1]), 'a file of the grader is visible'; "
-             "s = socket.socket(); s.settimeout(1)\n"
-             "try:\n s.connect(('1.1.1.1', 53)); print('network reachable')\nexcept OSError:\n print('ok')")
+    probe = (
+        "import os, socket, sys; "
+        "assert os.getuid() != 0, 'still root'; "
+        "assert not os.path.exists(sys.argv[1]), 'a file of the grader is visible'; "
+        "s = socket.socket(); s.settimeout(1)\n"
+        "try:\n s.connect(('1.1.1.1', 53)); print('network reachable')\nexcept OSError:\n print('ok')"
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp, tempfile.NamedTemporaryFile() as secret:
             cmd = wrap([sys.executable, "-c", probe, secret.name], cwd=tmp)
@@ -97,7 +122,9 @@ def check_available() -> None:
     except Exception as exc:  # noqa: BLE001
         raise SandboxUnavailable(f"the sandbox did not start: {exc}") from exc
     if proc.returncode != 0 or proc.stdout.strip() != "ok":
-        raise SandboxUnavailable(f"the sandbox probe failed (exit {proc.returncode}): {proc.stdout.strip()} {proc.stderr.strip()[-800:]}")
+        raise SandboxUnavailable(
+            f"the sandbox probe failed (exit {proc.returncode}): {proc.stdout.strip()} {proc.stderr.strip()[-800:]}"
+        )
 
 
 # --- inside the namespaces (still root until the last step) ---------------------------------------------------
@@ -161,7 +188,9 @@ def _inner(spec: dict, argv: list[str]) -> None:
         os.chmod(dst, 0o400)
     cwd = spec["cwd"]
     bound = [*SYSTEM_DIRS, *spec["ro"], *spec["rw"], "/tmp", "/dev", "/proc"]
-    if spec["private_cwd"] and not any(b == cwd or b.startswith(cwd.rstrip("/") + "/") for b in bound):  # a private copy of the working directory: writes never reach the grader's files
+    if spec["private_cwd"] and not any(
+        b == cwd or b.startswith(cwd.rstrip("/") + "/") for b in bound
+    ):  # a private copy of the working directory: writes never reach the grader's files
         dst = root + cwd
         os.makedirs(dst, exist_ok=True)
         _mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "size=1g,mode=0755")
@@ -196,12 +225,16 @@ def _kernel(argv: list[str]) -> None:
     with open(conn) as f:
         info = json.load(f)
     if info.get("transport") != "ipc":
-        raise SystemExit("the sandboxed kernel needs the ipc transport (KernelManager.transport = 'ipc'): "
-                         "it has no network, not even the grader's loopback")
+        raise SystemExit(
+            "the sandboxed kernel needs the ipc transport (KernelManager.transport = 'ipc'): "
+            "it has no network, not even the grader's loopback"
+        )
     sockets = os.path.dirname(os.path.abspath(info["ip"]))
     if sockets == os.path.dirname(os.path.abspath(conn)):
-        raise SystemExit("keep the kernel's IPC sockets (KernelManager.ip) in a folder of their own, not beside the "
-                         "connection files: that folder is shared with the sandbox")
+        raise SystemExit(
+            "keep the kernel's IPC sockets (KernelManager.ip) in a folder of their own, not beside the "
+            "connection files: that folder is shared with the sandbox"
+        )
     cmd = wrap(argv, rw=[sockets], copy_files=[conn])
     os.execvp(cmd[0], cmd)
 
@@ -215,9 +248,24 @@ def write_kernelspec(jupyter_path: Path, forbidden: list[str] = ()) -> Path:
     """
     spec_dir = Path(jupyter_path) / "kernels" / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "minirepro.grading.sandbox", "--kernel", "--",
-            sys.executable, "-m", "minirepro.grading.kernel", "-f", "{connection_file}"]
-    spec = {"argv": argv, "display_name": "Python 3 (sandboxed grading)", "language": "python", "interrupt_mode": "signal"}
+    argv = [
+        sys.executable,
+        "-m",
+        "minirepro.grading.sandbox",
+        "--kernel",
+        "--",
+        sys.executable,
+        "-m",
+        "minirepro.grading.kernel",
+        "-f",
+        "{connection_file}",
+    ]
+    spec = {
+        "argv": argv,
+        "display_name": "Python 3 (sandboxed grading)",
+        "language": "python",
+        "interrupt_mode": "signal",
+    }
     if forbidden:
         spec["env"] = {"MINIREPRO_FORBIDDEN": ",".join(forbidden)}
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))

@@ -28,8 +28,10 @@ class Unreadable:
         return f"<unreadable {self.type_name}: {self.text[:80]}>"
 
     def _refuse(self, *_a, **_k):
-        raise TypeError(f"the grader cannot read a {self.type_name} returned by your code: return plain data "
-                        "(numbers, strings, lists, tuples, dicts, sets, numpy arrays, torch tensors)")
+        raise TypeError(
+            f"the grader cannot read a {self.type_name} returned by your code: return plain data "
+            "(numbers, strings, lists, tuples, dicts, sets, numpy arrays, torch tensors)"
+        )
 
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __len__ = __iter__ = __getitem__ = _refuse
     __float__ = __int__ = __index__ = __contains__ = __hash__ = _refuse
@@ -82,8 +84,13 @@ def encode(obj, depth: int = 0):
         if t.is_complex() or t.is_quantized or t.is_sparse:
             return {"t": "?", "type": "exotic tensor", "repr": ""}
         raw = t.view(torch.int16) if t.dtype == torch.bfloat16 else t
-        return {"t": "pt", "dtype": str(t.dtype).split(".")[-1], "shape": list(t.shape), "rg": bool(obj.requires_grad),
-                "v": _b64(raw.numpy().tobytes())}
+        return {
+            "t": "pt",
+            "dtype": str(t.dtype).split(".")[-1],
+            "shape": list(t.shape),
+            "rg": bool(obj.requires_grad),
+            "v": _b64(raw.numpy().tobytes()),
+        }
     if mod.startswith("torch") and type(obj).__name__ == "Size":
         return {"t": "tuple", "v": [int(x) for x in obj]}
     try:
@@ -94,8 +101,20 @@ def encode(obj, depth: int = 0):
 
 
 _NP_KINDS = set("biufc")
-_TORCH_DTYPES = {"float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
-                 "complex64", "complex128"}
+_TORCH_DTYPES = {
+    "float64",
+    "float32",
+    "float16",
+    "bfloat16",
+    "int64",
+    "int32",
+    "int16",
+    "int8",
+    "uint8",
+    "bool",
+    "complex64",
+    "complex128",
+}
 
 
 def decode(tree, depth: int = 0):

@@ -17,11 +17,40 @@ import traceback
 
 from minirepro.grading import wire
 
-WATCHED = ["builtins", "math", "cmath", "operator", "statistics", "random", "json", "numpy", "numpy.testing",
-           "numpy.linalg", "torch", "torch.nn.functional", "torch.testing", "scipy.optimize", "minirepro",
-           "minirepro.check", "minirepro.config", "minirepro.evaluate", "minirepro.train", "minirepro.model",
-           "minirepro.data", "minirepro.corpus", "minirepro.crawl", "minirepro.scaling", "minirepro.measure",
-           "minirepro.facts", "minirepro.budget", "minirepro.filtering", "minirepro.stability", "minirepro.grading.worker", "minirepro.grading.wire", "minirepro.grading.forbid"]
+WATCHED = [
+    "builtins",
+    "math",
+    "cmath",
+    "operator",
+    "statistics",
+    "random",
+    "json",
+    "numpy",
+    "numpy.testing",
+    "numpy.linalg",
+    "torch",
+    "torch.nn.functional",
+    "torch.testing",
+    "scipy.optimize",
+    "minirepro",
+    "minirepro.check",
+    "minirepro.config",
+    "minirepro.evaluate",
+    "minirepro.train",
+    "minirepro.model",
+    "minirepro.data",
+    "minirepro.corpus",
+    "minirepro.crawl",
+    "minirepro.scaling",
+    "minirepro.measure",
+    "minirepro.facts",
+    "minirepro.budget",
+    "minirepro.filtering",
+    "minirepro.stability",
+    "minirepro.grading.worker",
+    "minirepro.grading.wire",
+    "minirepro.grading.forbid",
+]
 WATCHED_CLASSES = [("torch", "Tensor"), ("numpy", "ndarray")]
 
 
@@ -83,7 +112,9 @@ def audit(before_fns, after_fns, before_shell, after_shell) -> list[str]:
     for key, val in before_shell.items():
         if after_shell.get(key) != val:
             found.append(f"changed the interpreter: {key}")
-    patched = sorted(k for k, v in before_fns.items() if after_fns.get(k, v)[0] != v[0] and after_fns[k][2] != v[1].split(".")[0])
+    patched = sorted(
+        k for k, v in before_fns.items() if after_fns.get(k, v)[0] != v[0] and after_fns[k][2] != v[1].split(".")[0]
+    )
     if patched:
         found.append("replaced library functions: " + ", ".join(patched[:12]) + (" ..." if len(patched) > 12 else ""))
     return found
