@@ -28,7 +28,7 @@ import torch
 
 from minirepro.config import resolve_device
 from minirepro.gpus import device_name, device_peak, format_mfu, resolve_precision
-from minirepro.measure import flops_per_token
+from minirepro.measure import model_flops_per_token
 from minirepro.model import GPT, GPTConfig
 from minirepro.train import TrainConfig, train
 
@@ -136,7 +136,8 @@ def main(argv=None) -> int:
     tokens = torch.randint(256, (200_000,), generator=g)
     print(
         f"device {device}, torch {torch.__version__}, threads {threads}; "
-        f"model {cfg.n_layer}x{cfg.d_model}, ctx {cfg.n_ctx}, batch {args.batch_size}, {args.steps} steps x {args.repeats}"
+        f"model {cfg.n_layer}x{cfg.d_model}, ctx {cfg.n_ctx}, batch {args.batch_size}, "
+        f"{args.steps} steps x {args.repeats}"
     )
     print(f"precision {precision} ({reason})")
     results = {"plain loop": [], "engine (probes off)": [], "engine (probe every 10)": []}
@@ -149,8 +150,7 @@ def main(argv=None) -> int:
             engine(cfg, tokens, args.steps, args.batch_size, 1e-3, device, 10, precision)
         )
     base = statistics.median(results["plain loop"])
-    n = GPT(cfg).num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
-    fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
+    fpt = model_flops_per_token(cfg)
     on_gpu = device_name(device) is not None
     print(f"{'loop':<26} {'tokens/s (median)':>18} {'min':>10} {'max':>10} {'ratio':>7}" + ("  MFU" if on_gpu else ""))
     for name, values in results.items():

@@ -41,7 +41,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT, env_with_venv  # noqa: E402
+from common import BUILD, ROOT, env_with_venv  # noqa: E402 (sys.path set above)
 
 #: Debian's chromium (its launcher script); MINIREPRO_CHROMIUM overrides it.
 CHROMIUM = Path(os.environ.get("MINIREPRO_CHROMIUM", "/usr/bin/chromium"))

@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT, env_with_venv, table  # noqa: E402
+from common import BUILD, ROOT, env_with_venv, table  # noqa: E402 (sys.path set above)
 
 PY = sys.executable
 STEPS = [

@@ -49,7 +49,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT  # noqa: E402
+from common import BUILD, ROOT  # noqa: E402 (sys.path set above)
 
 OUT = BUILD / "colab"
 VENV = OUT / "venv"
@@ -315,19 +315,19 @@ def base_python(requested: str | None) -> tuple[str, str]:
     """(interpreter, why) for the venv: Colab's 3.12 when its torch is on disk, else this script's Python."""
     if requested:
         return requested, "as asked (--python)"
-    tag = "cp%d%d" % COLAB_PYTHON
+    tag = f"cp{COLAB_PYTHON[0]}{COLAB_PYTHON[1]}"
     here = getattr(sys, "_base_executable", sys.executable)
     if sys.version_info[:2] == COLAB_PYTHON:
         return here, f"Colab's Python {COLAB_PYTHON[0]}.{COLAB_PYTHON[1]}"
-    name = "python%d.%d" % COLAB_PYTHON
+    name = f"python{COLAB_PYTHON[0]}.{COLAB_PYTHON[1]}"
     pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    colab = "%d.%d" % COLAB_PYTHON
+    colab = f"{COLAB_PYTHON[0]}.{COLAB_PYTHON[1]}"
     # pyenv's own builds before PATH's (a pyenv shim only works where that version is selected)
     candidates = sorted(glob.glob(f"{pyenv}/versions/{colab}.*/bin/{name}"), reverse=True) + [shutil.which(name)]
     py312 = next((c for c in candidates if c and "/shims/" not in c), None)
     if tag in local_wheel_tags("torch", TORCH, find_links()) and py312:
         return py312, f"Colab's Python {colab}: a {tag} torch {TORCH} lies in pip's find-links"
-    v = "%d.%d" % sys.version_info[:2]
+    v = f"{sys.version_info[0]}.{sys.version_info[1]}"
     return here, (
         f"Python {v}, not Colab's {colab}: no {tag} torch {TORCH} on disk "
         f"(another torch build would be a multi-GB download)"

@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT  # noqa: E402
+from common import ROOT  # noqa: E402 (sys.path set above)
 
 MIN_WHOLE = 10
 WINDOW = 25
@@ -46,7 +46,7 @@ _MARKER = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 
 def tokens(code: str) -> list[str]:
     """The normalised tokens of a piece of Python (IPython magics and shell lines dropped)."""
-    code = "\n".join(l for l in textwrap.dedent(code).splitlines() if not l.lstrip().startswith(("%", "!")))
+    code = "\n".join(line for line in textwrap.dedent(code).splitlines() if not line.lstrip().startswith(("%", "!")))
     out: list[str] = []
     for m in _TOKEN.finditer(code):
         kind, text = m.lastgroup, m.group()

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, scratch_course  # noqa: E402
-from generate_labs import generate  # noqa: E402
-from nbconventions import as_git_adds_them  # noqa: E402
+from common import ROOT, scratch_course  # noqa: E402 (sys.path set above)
+from generate_labs import generate  # noqa: E402 (sys.path set above)
+from nbconventions import as_git_adds_them  # noqa: E402 (sys.path set above)
 
 
 def lab_files(root: Path = ROOT) -> list[Path]:

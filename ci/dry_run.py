@@ -42,11 +42,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT  # noqa: E402
+from common import BUILD, ROOT  # noqa: E402 (sys.path set above)
 
 sys.path.insert(0, str(ROOT / "src"))
-from minirepro import facts, sizes  # noqa: E402
-from minirepro.measure import flops_per_token  # noqa: E402
+from minirepro import facts, sizes  # noqa: E402 (sys.path set above)
+from minirepro.measure import flops_per_token  # noqa: E402 (sys.path set above)
 
 GPUS = ("T4", "L4", "A100")  # peaks from minirepro.facts.GPUS
 MFU_ASSUMED = 0.30  # of the datasheet 16-bit peak, for the matmul-bound part of a step
@@ -494,7 +494,10 @@ def report(rows: list[dict], checks: list[dict] | None) -> str:
         f"MFU {MFU_ASSUMED:.0%}, {OP_SECONDS * 1e6:.0f} µs per eager operation; formulas in ci/dry_run.py's docstring. "
         "The T4 runs fp16 with a GradScaler (no bf16); the L4 and the A100 bf16.",
         "",
-        "| notebook | params (largest model) | tokens | FLOPs (6ND + attention) | est. GPU memory | T4 | L4 | A100 | other work in T4 time |",
+        (
+            "| notebook | params (largest model) | tokens | FLOPs (6ND + attention) | est. GPU memory "
+            "| T4 | L4 | A100 | other work in T4 time |"
+        ),
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
@@ -514,7 +517,10 @@ def report(rows: list[dict], checks: list[dict] | None) -> str:
             f"{STEPS_HERE} optimizer steps per precision on the CPU (autocast; fp16 with a GradScaler). Memory: "
             "the RSS growth measured while they ran against the estimate at the same batch and sequence length.",
             "",
-            "| notebook | run | precision | CPU batch x seq | ops/step | loss | RSS growth | estimate | ratio | seconds |",
+            (
+                "| notebook | run | precision | CPU batch x seq | ops/step | loss | RSS growth | estimate "
+                "| ratio | seconds |"
+            ),
             "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
         ]
         for c in checks:

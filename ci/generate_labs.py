@@ -1,4 +1,5 @@
-"""Regenerate labs/ (student versions) from solutions/ with nbgrader: `make labs` (or `python ci/generate_labs.py LAB...`).
+"""Regenerate labs/ (student versions) from solutions/ with nbgrader: `make labs`
+(or `python ci/generate_labs.py LAB...`).
 
 Uses a scratch gradebook, so no gradebook.db is left behind. labs/ is never edited by hand.
 """
@@ -11,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, assignments, nbgrader, scratch_course  # noqa: E402
+from common import ROOT, assignments, nbgrader, scratch_course  # noqa: E402 (sys.path set above)
 
 
 def generate(dest_root: Path, only: list[str] | None = None) -> list[str]:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT  # noqa: E402
+from common import BUILD, ROOT  # noqa: E402 (sys.path set above)
 
 #: notebook stem -> (variable the notebook leaves, what it means). One number per lesson.
 KEY_NUMBERS = {
@@ -62,15 +62,17 @@ for _name, _value in list(globals().items()):
     if isinstance(_hist, list):
         _rec = [_h for _h in _hist if isinstance(_h, dict) and _h.get("tokens_per_s")]
         if _rec:
-            _out["runs"].append({"tokens_per_s": sum(_h["tokens_per_s"] for _h in _rec) / len(_rec),
-                                  "mfu": None if _rec[-1].get("mfu") is None else sum(_h["mfu"] for _h in _rec) / len(_rec)})
+            _out["runs"].append({
+                "tokens_per_s": sum(_h["tokens_per_s"] for _h in _rec) / len(_rec),
+                "mfu": None if _rec[-1].get("mfu") is None else sum(_h["mfu"] for _h in _rec) / len(_rec),
+            })
 print("GPU_CHECK " + _json.dumps(_out))
 """
 
 TINY = """{"cells": [
  {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "SCALE = 'smoke'\\nDEVICE = 'cpu'\\nSEED = 0", "outputs": [], "execution_count": null},
  {"cell_type": "code", "metadata": {}, "source": "import os, torch\\nfrom minirepro.model import GPTConfig\\nfrom minirepro.train import TrainConfig, train\\ntorch.set_num_threads(1)\\nprecision = os.environ.get('MINIREPRO_PRECISION', 'fp32')\\nrun = train(TrainConfig(model=GPTConfig(n_layer=1, n_head=2, d_model=16, n_ctx=16), steps=6, batch_size=4, warmup_steps=1, probe_every=2, device=DEVICE, precision=precision if DEVICE != 'cpu' else 'fp32', progress=False), torch.arange(2000) % 256)\\nfinal = run.log.losses[-1]", "outputs": [], "execution_count": null}
- ], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}"""
+ ], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}"""  # noqa: E501 (a notebook's JSON, written as is)
 
 
 def precisions(device: str) -> list[str]:

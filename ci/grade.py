@@ -22,7 +22,13 @@ of the reference solution::
         return 2 * n_params * n_tokens
 
 An attack says ``# Attack: ...``, ``# wrong: <tests its answers deserve to fail>`` and ``# expect: flagged`` when the
-grader must flag it for manual grading.
+grader must flag it for manual grading. A description (or a list of tests) too long for one line continues on the
+comment lines that follow it, up to the next key (``targets:``, ``wrong:``, ``expect:``) or the first line that is not
+a comment; a description's lines are joined with one space::
+
+    # Wrong answer: 2ND instead of 6ND, the backward pass
+    # forgotten
+    # targets: test_train_flops
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT, assignments, scratch_course, table  # noqa: E402
+from common import BUILD, ROOT, assignments, scratch_course, table  # noqa: E402 (sys.path set above)
 
 WRONG = ROOT / "ci" / "wrong_answers"
 ATTACKS = ROOT / "ci" / "attacks"
@@ -85,13 +91,22 @@ def parse_wrong_answer(path: Path) -> WrongAnswer:
     text = path.read_text()
     header, _, body = text.partition("# %% cell:")
     desc, targets, expect, attack = "", [], None, False
+    key = None  # the key the next comment line continues: "desc", "targets" or None
     for line in header.splitlines():
         if m := re.match(r"#\s*(Wrong answer|Attack):\s*(.+)", line):
-            desc, attack = m[2].strip(), m[1] == "Attack"
+            desc, attack, key = m[2].strip(), m[1] == "Attack", "desc"
         elif m := re.match(r"#\s*(targets|wrong):\s*(.+)", line):
-            targets = [t.strip() for t in m[2].split(",") if t.strip()]
+            targets, key = [t.strip() for t in m[2].split(",") if t.strip()], "targets"
         elif m := re.match(r"#\s*expect:\s*(\S+)", line):
-            expect = m[1].strip()
+            expect, key = m[1].strip(), None
+        elif key and (m := re.match(r"#\s*(\S.*)", line)):
+            # a comment line that starts no key continues the one above it
+            if key == "desc":
+                desc = f"{desc} {m[1].strip()}"
+            else:
+                targets += [t.strip() for t in m[1].split(",") if t.strip()]
+        else:
+            key = None
     if not desc or not targets:
         raise ValueError(
             f"{path}: the header needs '# Wrong answer: ...' and '# targets: test_id[, ...]' "
@@ -128,7 +143,9 @@ def answer_sources(solution_nb) -> dict[str, str]:
     for cell in solution_nb.cells:
         m = _meta(cell)
         if m.get("solution") and cell.cell_type == "code":
-            out[m["grade_id"]] = "\n".join(l for l in cell.source.splitlines() if not SOLUTION_MARKERS.match(l))
+            out[m["grade_id"]] = "\n".join(
+                line for line in cell.source.splitlines() if not SOLUTION_MARKERS.match(line)
+            )
     return out
 
 

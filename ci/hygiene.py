@@ -6,18 +6,30 @@ It checks what git commits, not what a student's JupyterLab saved: each tracked 
 (in a fresh clone, the committed file) and as `git add` would stage it now (through the nbstripout filter that
 `make setup` installs), so running a lecture in place never fails this step, and a dirty commit always does.
 Untracked notebooks and copies outside git are checked as they are.
+
+Then the code's style: ``ruff check`` and ``ruff format --check`` over the library, ci/, tests/, benchmarks/
+and the notebooks' code, configured in pyproject.toml's [tool.ruff] (labs/ is generated from solutions/).
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbconventions import (  # noqa: E402
-    ROOT, all_notebooks, as_git_adds_them, filter_hint, lab_layout_problems, problems, staged_bytes, tracked,
+from nbconventions import (  # noqa: E402 (sys.path set above)
+    ROOT,
+    all_notebooks,
+    as_git_adds_them,
+    filter_hint,
+    lab_layout_problems,
+    problems,
+    staged_bytes,
+    tracked,
 )
-from prose import HINT as PROSE_HINT, problems as prose_problems  # noqa: E402
+from prose import HINT as PROSE_HINT  # noqa: E402 (sys.path set above)
+from prose import problems as prose_problems
 
 
 def notebook_problems(paths: list[Path], root: Path = ROOT) -> list[str]:
@@ -35,6 +47,20 @@ def notebook_problems(paths: list[Path], root: Path = ROOT) -> list[str]:
     return found
 
 
+def ruff_problems(root: Path | None = None) -> list[str]:
+    """What `ruff check` and `ruff format --check` report, one line each; nothing when the code is clean."""
+    root = root or ROOT
+    found = []
+    for args in (["check", "--output-format", "concise", "--no-cache"], ["format", "--check", "--no-cache"]):
+        out = subprocess.run([sys.executable, "-m", "ruff", *args, "."], cwd=root, capture_output=True, text=True)
+        if out.returncode:
+            lines = [line for line in (out.stdout + out.stderr).splitlines() if line.strip()]
+            found += [f"ruff {args[0]}: {line}" for line in lines]
+    if found:
+        found.append("ruff: `ruff check --fix . && ruff format .` (in the venv) fixes most of these")
+    return found
+
+
 def main() -> int:
     notebooks = all_notebooks()
     if not notebooks:
@@ -44,6 +70,7 @@ def main() -> int:
     # Lectures only: no markdown sentence states a result of the run without a claim()/say() next to it.
     prose_found = [msg for nb in notebooks if nb.parent.name == "lectures" for msg in prose_problems(nb, ROOT)]
     found += prose_found
+    found += ruff_problems()
     for msg in found:
         print(f"hygiene: {msg}")
     if prose_found:

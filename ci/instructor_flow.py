@@ -39,8 +39,8 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT, env_with_venv, table  # noqa: E402
-from grade import ATTACKS, WRONG, _meta, answer_sources, fill, parse_wrong_answer  # noqa: E402
+from common import BUILD, ROOT, env_with_venv, table  # noqa: E402 (sys.path set above)
+from grade import ATTACKS, WRONG, _meta, answer_sources, fill, parse_wrong_answer  # noqa: E402 (sys.path set above)
 
 README = ROOT / "README.md"
 BEGIN, END = "<!-- instructor-commands:begin -->", "<!-- instructor-commands:end -->"
@@ -106,7 +106,7 @@ def step_name(line: str, lab: str) -> str:
 
 
 def check_block(lines: list[str], lab: str) -> list[str]:
-    names = [step_name(l, lab) for l in lines]
+    names = [step_name(line, lab) for line in lines]
     problems = []
     if AUTOGRADE.format(lab=lab) not in lines:
         problems.append(
@@ -217,9 +217,11 @@ class Flow:
         log = self.log_dir / f"{len(self.timings):02d}_{re.sub(r'[^A-Za-z0-9_.-]+', '_', label)[:60]}.log"
         log.write_text(f"$ {line}\n(cwd {cwd}, exit {proc.returncode}, {seconds:.1f} s)\n{proc.stdout}\n{proc.stderr}")
         bad = [
-            l
-            for l in (proc.stdout + proc.stderr).splitlines()
-            if l.startswith("Traceback (most recent call last)") or "| ERROR]" in l or "| CRITICAL]" in l
+            out_line
+            for out_line in (proc.stdout + proc.stderr).splitlines()
+            if out_line.startswith("Traceback (most recent call last)")
+            or "| ERROR]" in out_line
+            or "| CRITICAL]" in out_line
         ]
         if proc.returncode != 0 or bad:
             self.failures.append(
@@ -251,7 +253,7 @@ class Flow:
         (home / ".jupyter").mkdir(parents=True, exist_ok=True)
         # What a course server's global nbgrader config tells every student.
         (home / ".jupyter" / "nbgrader_config.py").write_text(
-            f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(self.exchange)!r}\n"
+            f"c = get_config()  # noqa: F821 - provided by nbgrader\nc.Exchange.root = {str(self.exchange)!r}\n"
             f"c.CourseDirectory.course_id = {self.course_id!r}\n"
         )
         return home
@@ -373,21 +375,21 @@ class Flow:
         """The lines of the solution's hidden-test blocks that show nowhere else (not in the released lab,
         not in the solution outside the blocks) and are more than a keyword or a bracket."""
         lab_nb = nbformat.read(self.course / "labs" / self.lab / f"{self.lab}.ipynb", as_version=4)
-        visible = {l.strip() for c in lab_nb.cells for l in c.source.splitlines()}
+        visible = {line.strip() for c in lab_nb.cells for line in c.source.splitlines()}
         hidden = []
         for c in self.solution.cells:
             inside = False
-            for l in c.source.splitlines():
-                if "BEGIN HIDDEN TESTS" in l:
+            for line in c.source.splitlines():
+                if "BEGIN HIDDEN TESTS" in line:
                     inside = True
-                elif "END HIDDEN TESTS" in l:
+                elif "END HIDDEN TESTS" in line:
                     inside = False
                 elif inside:
-                    hidden.append(l.strip())
+                    hidden.append(line.strip())
                 else:
-                    visible.add(l.strip())
+                    visible.add(line.strip())
         trivial = re.compile(r"^(?:[\W_]|\b(?:pass|else|try|finally|return|break|continue)\b)*$")
-        return sorted({l for l in hidden if l not in visible and not trivial.match(l)})
+        return sorted({line for line in hidden if line not in visible and not trivial.match(line)})
 
     @staticmethod
     def leaks(path: Path, hidden: list[str]) -> list[str]:
@@ -395,10 +397,10 @@ class Flow:
         traceback ("----> 5 assert ..." or "      4 assert ...")."""
         raw = path.read_text(encoding="utf-8", errors="replace")
         text = html.unescape(re.sub(r"<[^>]+>", "", raw))
-        shown = {re.sub(r"^(?:-*>\s*)?\d+\s", "", l.strip()).strip() for l in text.splitlines()}
-        shown |= {l.strip() for l in text.splitlines()}
+        shown = {re.sub(r"^(?:-*>\s*)?\d+\s", "", line.strip()).strip() for line in text.splitlines()}
+        shown |= {line.strip() for line in text.splitlines()}
         found = [HIDDEN_MARKER] if HIDDEN_MARKER in raw or HIDDEN_MARKER in text else []
-        return found + [l for l in hidden if l in shown]
+        return found + [line for line in hidden if line in shown]
 
     def judge_feedback(self):
         hidden = self.hidden_lines()
@@ -429,7 +431,7 @@ class Flow:
     # --- the flow ---------------------------------------------------------------------------------
     def run(self) -> int:
         t_all = time.perf_counter()
-        lines = [l.replace(README_LAB, self.lab) for l in readme_commands()]
+        lines = [line.replace(README_LAB, self.lab) for line in readme_commands()]
         self.failures += check_block(lines, self.lab)
         if self.failures:
             return self.report(time.perf_counter() - t_all)

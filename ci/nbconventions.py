@@ -243,7 +243,10 @@ def as_git_adds_them(paths: list[Path], root: Path = ROOT) -> dict[Path, bytes]:
 
 def filter_hint(path: Path, root: Path = ROOT) -> str:
     if clean_filter(path, root) is None and tracked(path, root):
-        return " (make setup installs a git filter, nbstripout, that keeps outputs out of commits: run it, or clear outputs)"
+        return (
+            " (make setup installs a git filter, nbstripout, that keeps outputs out of commits: run it, "
+            "or clear outputs)"
+        )
     return ""
 
 
@@ -259,7 +262,7 @@ def problems(path: Path, root: Path = ROOT, content: bytes | None = None, where:
         nb = (
             nbformat.reads(content.decode(), as_version=4) if content is not None else nbformat.read(path, as_version=4)
         )
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure to read: reported as a problem
         return [f"{label}: cannot be read as a notebook ({exc})"]
     out = []
     repo, branch = repo_config(root)
@@ -273,7 +276,8 @@ def problems(path: Path, root: Path = ROOT, content: bytes | None = None, where:
             continue
         if cell.get("outputs"):
             out.append(
-                f"{label}: cell {i} is committed with outputs; clear them (nbgrader's ClearOutput or Edit > Clear Outputs)"
+                f"{label}: cell {i} is committed with outputs; "
+                "clear them (nbgrader's ClearOutput or Edit > Clear Outputs)"
             )
         if cell.get("execution_count") is not None:
             out.append(f"{label}: cell {i} has an execution_count; clear outputs before committing")

@@ -1,4 +1,5 @@
-"""Start a notebook that already follows the conventions: python ci/new_notebook.py lectures/02_data.ipynb "02 · Data"."""
+"""Start a notebook that already follows the conventions:
+python ci/new_notebook.py lectures/02_data.ipynb "02 · Data"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbconventions import ROOT, header_cells, repo_config  # noqa: E402
+from nbconventions import ROOT, header_cells, repo_config  # noqa: E402 (sys.path set above)
 
 
 def main(argv=None) -> int:

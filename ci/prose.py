@@ -55,7 +55,8 @@ RESULT_RE = re.compile(
     r"improv(?:e|es|ed)|grow(?:s)?|grew|shrink(?:s)?|shrank|drop(?:s|ped)?|fall(?:s)?|fell|ris(?:e|es)|rose|"
     r"exceed(?:s|ed)?|overflow(?:s|ed)?|underflow(?:s|ed)?|"
     r"wins?|won|loses|lost|costs|saves|reach(?:es|ed)|ends|ended|stays|stayed|"
-    r"more than|less than|fewer than|close to|closer|(?:is|are|stay|stays|ends?) close|further|as (?:good|well|fast) as|twice|"
+    r"more than|less than|fewer than|close to|closer|(?:is|are|stay|stays|ends?) close|further|"
+    r"as (?:good|well|fast) as|twice|"
     r"the same (?:sign|shape|order|ranking)|flat|identical|(?:changes|matters|differs) (?:little|nothing|much)"
     r")\b(?!-)",
     re.IGNORECASE,
@@ -71,7 +72,8 @@ RUN_RE = re.compile(
     r"our (?:\w+ )?(?:run|runs|model|models|numbers|sweep|sweeps|fit|fits|result|results|miniature|measurement|"
     r"measurements|classifier|filter|filters|loss|losses|curve|curves|scores|estimate|estimates)|"
     r"we (?:see|get|find|found|measure|measured|observe|observed|saw|got)|"
-    r"you(?:'ll| will| should| can| may| might)? (?:see|notice|find|get|watch)|(?:you|we) (?:should |would |will |can |might )?expect|"
+    r"you(?:'ll| will| should| can| may| might)? (?:see|notice|find|get|watch)|"
+    r"(?:you|we) (?:should |would |will |can |might )?expect|"
     r"the (?:\w+ )?(?:plot|plots|panel|panels|table|curve|curves|chart|bars|histogram|histograms|numbers|printout)|"
     r"(?:model|models|run|runs) this (?:small|short|tiny|size)|at this (?:learning rate|LR)|"
     r"printed|prints|in smoke|smoke run|cpu smoke|at this (?:size|scale)|in miniature"
@@ -212,7 +214,7 @@ def problems(path, root: Path = ROOT) -> list[str]:
         rel = str(path)
     try:
         nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure to read: reported as a problem
         return [f"{rel}: cannot be read as a notebook ({exc})"]
     out = []
     cells = nb.cells

@@ -10,13 +10,12 @@ the configuration again from inside that folder, and without it would look for t
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import subprocess  # noqa: E402
-
-from common import ROOT, assignments, env_with_venv  # noqa: E402
+from common import ROOT, assignments, env_with_venv  # noqa: E402 (sys.path set above)
 
 MY_LABS = ROOT / "my-labs"
 MY_LABS_CONFIG = """\

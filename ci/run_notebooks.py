@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUILD, ROOT, table  # noqa: E402
+from common import BUILD, ROOT, table  # noqa: E402 (sys.path set above)
 
 
 def notebooks_to_run(root: Path = ROOT) -> list[Path]:

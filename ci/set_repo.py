@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbconventions import BADGE_RE, REPO_LINE_RE, ROOT, all_notebooks, badge, repo_config  # noqa: E402
+from nbconventions import BADGE_RE, REPO_LINE_RE, ROOT, all_notebooks, badge, repo_config  # noqa: E402 (sys.path set above)
 
 REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 

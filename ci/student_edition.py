@@ -36,8 +36,8 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbconventions import BADGE_RE, REPO_LINE_RE, ROOT, badge, problems, repo_config  # noqa: E402
-from set_repo import REPO_RE  # noqa: E402
+from nbconventions import BADGE_RE, REPO_LINE_RE, ROOT, badge, problems, repo_config  # noqa: E402 (sys.path set above)
+from set_repo import REPO_RE  # noqa: E402 (sys.path set above)
 
 DEFAULT_OUT = ROOT / "build" / "student-edition"
 DEFAULT_STUDENT_REPOSITORY = "never-reproduced/course-student"
@@ -88,17 +88,39 @@ LEGITIMATE = {
     "scaler = torch.amp.GradScaler(": "the opening line of a call, as ruff formats it: the library's fp16 loss scaler",
     # the library's finished versions that lectures use as black boxes, switched off while grading (issue 10)
     "return 6 * n_params * n_tokens": "minirepro.budget.train_flops (lab 01: train_flops; forbidden while grading)",
-    'raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")': "minirepro.budget.zero_bytes_per_gpu's input check (lab 01: zero; forbidden while grading)",
-    "s, b, h, a = seq_len, micro_batch, d_model, n_heads": "minirepro.budget.activation_bytes, Korthikanti et al.'s symbols (lab 01: activations; forbidden while grading)",
-    "return n_layer * s * b * h * (34 + 5 * a * s / h)": "minirepro.budget.activation_bytes, Korthikanti et al. 2022 Eq. 2 (lab 01: activations; forbidden while grading)",
-    "return gpu_days(flops, peak_flops, mfu) * 24 * usd_per_gpu_hour": "minirepro.budget.training_cost (lab 01: cost; forbidden while grading)",
-    "return tokens_per_s * flops_per_token / peak_flops": "minirepro.budget.mfu (lab 01: cost; forbidden while grading)",
-    "return 1 - ckpt_cost / interval - (interval / 2 + restart_cost) / mtbf": "minirepro.budget.goodput (lab 01: checkpointing; forbidden while grading)",
-    "return sum(c - best for c in capped) / len(capped)": "minirepro.stability.lr_sensitivity (lab 03: lr_sensitivity; forbidden while grading)",
-    "for name, tensor in model.state_dict().items():": "minirepro.train.weights_hash walks the state dict as any digest must (lab 03: weights_digest; forbidden while grading)",
-    "scaler.scale(loss).backward()": "PyTorch's GradScaler idiom, in the engine and lecture 03; lab 03's hidden test replays the real scaler",
+    'raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")': (
+        "minirepro.budget.zero_bytes_per_gpu's input check (lab 01: zero; forbidden while grading)"
+    ),
+    "s, b, h, a = seq_len, micro_batch, d_model, n_heads": (
+        "minirepro.budget.activation_bytes, Korthikanti et al.'s symbols (lab 01: activations; forbidden while grading)"
+    ),
+    "return n_layer * s * b * h * (34 + 5 * a * s / h)": (
+        "minirepro.budget.activation_bytes, Korthikanti et al. 2022 Eq. 2 (lab 01: activations; forbidden "
+        "while grading)"
+    ),
+    "return gpu_days(flops, peak_flops, mfu) * 24 * usd_per_gpu_hour": (
+        "minirepro.budget.training_cost (lab 01: cost; forbidden while grading)"
+    ),
+    "return tokens_per_s * flops_per_token / peak_flops": (
+        "minirepro.budget.mfu (lab 01: cost; forbidden while grading)"
+    ),
+    "return 1 - ckpt_cost / interval - (interval / 2 + restart_cost) / mtbf": (
+        "minirepro.budget.goodput (lab 01: checkpointing; forbidden while grading)"
+    ),
+    "return sum(c - best for c in capped) / len(capped)": (
+        "minirepro.stability.lr_sensitivity (lab 03: lr_sensitivity; forbidden while grading)"
+    ),
+    "for name, tensor in model.state_dict().items():": (
+        "minirepro.train.weights_hash walks the state dict as any digest must (lab 03: weights_digest; "
+        "forbidden while grading)"
+    ),
+    "scaler.scale(loss).backward()": (
+        "PyTorch's GradScaler idiom, in the engine and lecture 03; lab 03's hidden test replays the real scaler"
+    ),
     # lectures: one generic line of a longer answer
-    "a, b, e, alpha, beta = best.x": "lecture 04 unpacks its own multi-start fit's result into the same names (lab 04: fit_scaling_law)",
+    "a, b, e, alpha, beta = best.x": (
+        "lecture 04 unpacks its own multi-start fit's result into the same names (lab 04: fit_scaling_law)"
+    ),
 }
 REGIONS = {
     "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
@@ -265,7 +287,8 @@ def notebook_problems(edition: Path, root: Path = ROOT) -> list[str]:
             for where, line in file_lines(path):
                 if pattern.search(line):
                     out.append(
-                        f"{path.relative_to(edition).as_posix()} {where}: names the instructors' repository {instructor}"
+                        f"{path.relative_to(edition).as_posix()} {where}: "
+                        f"names the instructors' repository {instructor}"
                     )
     return out
 
@@ -485,7 +508,7 @@ check: setup
 
 clean:
 \trm -rf .pytest_cache
-"""
+"""  # noqa: E501 (a Makefile: its recipes are shell lines, kept whole)
 
 GITIGNORE = """\
 .venv/

@@ -82,9 +82,17 @@ def test_infinite_loop_is_interrupted_and_reported(tmp_path):
 # Answers that do not stop when interrupted (issue 9). The sleep puts the interrupt inside the
 # ``try``: with ``try: pass`` CPython 3.11 raises it at the loop's jump, outside the ``try``.
 SWALLOWS_INTERRUPT = {
-    "bare_except": "import time\ndef f():\n    while True:\n        try:\n            time.sleep(0.01)\n        except:\n            pass",
-    "except_base_exception": "import time\ndef f():\n    while True:\n        try:\n            time.sleep(0.01)\n        except BaseException:\n            pass",
-    "sigint_ignored": "import signal\ndef f():\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass",
+    "bare_except": (
+        "import time\ndef f():\n    while True:\n        try:\n            time.sleep(0.01)\n"
+        "        except:\n            pass"
+    ),
+    "except_base_exception": (
+        "import time\ndef f():\n    while True:\n        try:\n            time.sleep(0.01)\n"
+        "        except BaseException:\n            pass"
+    ),
+    "sigint_ignored": (
+        "import signal\ndef f():\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass"
+    ),
 }
 
 
@@ -116,7 +124,8 @@ def test_loop_that_ignores_the_interrupt_is_stopped_and_reported(tmp_path, answe
 
 def test_cli_reports_a_loop_that_ignores_the_interrupt(tmp_path, capsys):
     path = tmp_path / "swallow.ipynb"
-    answer = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"  # hangs in the answer cell itself
+    # hangs in the answer cell itself
+    answer = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
     nbformat.write(
         _nb(("test", "assert True", "test_before"), ("answer", answer, "hang"), ("test", "assert True", "test_after")),
         path,

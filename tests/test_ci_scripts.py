@@ -184,6 +184,18 @@ def test_hygiene_reports_layout_problems(lab_course, monkeypatch, capsys):
     assert "solutions/99_x/: holds other.ipynb, not 99_x.ipynb" in out and "3 notebooks checked" in out
 
 
+def test_hygiene_runs_ruff_with_the_course_config(tmp_path):
+    import hygiene
+
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "ok.py").write_text("import os\n\nprint(os.sep)\n")
+    assert hygiene.ruff_problems(tmp_path) == []
+    (tmp_path / "bad.py").write_text("import sys, os\nx = '" + "y" * 130 + "'\nprint(sys, os,x)\n")
+    found = "\n".join(hygiene.ruff_problems(tmp_path))
+    for what in ("bad.py", "E401", "E501", "ruff format: ", "would be reformatted", "ruff check --fix"):
+        assert what in found, (what, found)
+
+
 def test_set_repo_rewrites_config_badges_and_setup_cells(course):
     root, path = course
     set_repo.set_repository("someone/fork", root)
@@ -218,6 +230,28 @@ def test_parse_wrong_answer_rejects_a_bad_header(tmp_path):
     p.write_text("# Wrong answer: d\n# targets: test_x, test_y\n# %% cell: a\na = 1\n# %% cell: b\nb = 2\n")
     wa = grade.parse_wrong_answer(p)
     assert wa.targets == ["test_x", "test_y"] and wa.cells == {"a": "a = 1", "b": "b = 2"}
+
+
+def test_parse_wrong_answer_reads_a_header_continued_over_lines(tmp_path):
+    """A long description, or list of tests, goes on over the comment lines below it, up to the next key."""
+    p = tmp_path / "w.py"
+    p.write_text(
+        "# Wrong answer: 2ND instead of 6ND,\n#   the backward pass\n# forgotten\n"
+        "# targets: test_x\n# %% cell: x\nx = 1\n"
+    )
+    wa = grade.parse_wrong_answer(p)
+    assert wa.description == "2ND instead of 6ND, the backward pass forgotten"
+    assert wa.targets == ["test_x"] and wa.cells == {"x": "x = 1"}
+    p.write_text(
+        "# Attack: every answer wrong\n# and more\n# wrong: test_a, test_b,\n# test_c\n# expect: flagged\n"
+        "# %% cell: x\nx = 1\n"
+    )
+    wa = grade.parse_wrong_answer(p)
+    assert wa.attack and wa.description == "every answer wrong and more"
+    assert wa.targets == ["test_a", "test_b", "test_c"] and wa.expect == "flagged"
+    # a line that is not a comment ends the description: a comment after it belongs to nothing
+    p.write_text("# Wrong answer: d\n\n# a note\n# targets: test_x\n# %% cell: x\nx = 1\n")
+    assert grade.parse_wrong_answer(p).description == "d"
 
 
 def test_answer_sources_strip_solution_markers():
@@ -268,5 +302,5 @@ def test_table_aligns_columns():
 def test_make_lab_starts_jupyterlab_as_root_too():
     """JupyterLab refuses root without --allow-root; containers and course servers run as root."""
     out = subprocess.run(["make", "-n", "lab", "PYTHON=python3"], cwd=ROOT, capture_output=True, text=True).stdout
-    line = next(l for l in out.splitlines() if "jupyter lab" in l)
+    line = next(cmd for cmd in out.splitlines() if "jupyter lab" in cmd)
     assert ("--allow-root" in line) == (os.geteuid() == 0), line

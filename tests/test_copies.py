@@ -8,7 +8,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "ci"))
-import copies  # noqa: E402
+import copies  # noqa: E402 (sys.path set above)
 
 ANSWER = """
 def young(checkpoint_cost, mtbf):

@@ -163,7 +163,7 @@ def test_planted_items_are_in_their_pages(smoke):
 
 
 def test_reference_is_clean_prose_from_the_same_world(smoke):
-    assert len(smoke.reference) == crawl.SCALES["smoke"]["n_reference"]
+    assert len(smoke.reference) == crawl.CRAWL_SIZES["smoke"]["n_reference"]
     assert all(80 <= len(t.split()) for t in smoke.reference)
     crawl_texts = set(smoke.texts())
     assert not any(t in crawl_texts for t in smoke.reference)

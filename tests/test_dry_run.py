@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "ci"))
-import dry_run  # noqa: E402
+import dry_run  # noqa: E402 (sys.path set above)
 
 ROWS = {r["notebook"]: r for r in dry_run.project()}
 #: how far a stated "about N min" may be from the projection: a factor of 1.5 either way, or one minute

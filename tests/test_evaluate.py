@@ -402,3 +402,34 @@ def test_decontamination_score_rewards_the_clean_score_recovered():
     assert gpt3["score"] < 0.5  # the 13-gram rule misses short and paraphrased leaks, and flags quoted stems
     with pytest.raises(ValueError, match="one bool per item"):
         ev.decontamination_score([True], task)
+
+
+def test_heldout_loss_is_the_mean_over_every_target():
+    T = 16
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(n_layer=1, n_head=1, d_model=8, n_ctx=T))
+    val = torch.randint(256, (1000,))
+    loss = ev.heldout_loss(model, val, T, batch_size=7)
+    rows = (len(val) - 1) // T
+    x = torch.stack([val[i * T : (i + 1) * T] for i in range(rows)])
+    y = torch.stack([val[i * T + 1 : (i + 1) * T + 1] for i in range(rows)])
+    with torch.no_grad():
+        expected = model(x, y)[1].item()
+    assert loss == pytest.approx(expected, rel=1e-5)
+    assert model.training  # left as it was found
+    first = ev.heldout_loss(model, val, T, batch_size=7, max_tokens=3 * T)
+    with torch.no_grad():
+        assert first == pytest.approx(model(x[:3], y[:3])[1].item(), rel=1e-5)
+    with pytest.raises(ValueError, match="cannot fill one row"):
+        ev.heldout_loss(model, val[:T], T)
+
+
+def test_mean_loss_weights_every_target_once_and_leaves_no_graph():
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(n_layer=1, n_head=1, d_model=8, n_ctx=8))
+    big = (torch.randint(256, (3, 8)), torch.randint(256, (3, 8)))
+    small = (torch.randint(256, (1, 8)), torch.randint(256, (1, 8)))
+    with torch.no_grad():
+        expected = (model(*big)[1].item() * 24 + model(*small)[1].item() * 8) / 32
+    assert ev.mean_loss(model, [big, small]) == pytest.approx(expected, rel=1e-6)
+    assert all(p.grad is None for p in model.parameters())

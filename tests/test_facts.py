@@ -193,7 +193,8 @@ def test_chinchilla_approach3_allocation_at_gophers_budget_needs_the_unrounded_f
     }
     for k in ("E", "alpha", "beta"):
         assert round(facts.CHINCHILLA_FIT_UNROUNDED[k], 2) == facts.CHINCHILLA_FIT[k], k
-    # Table 2 of the paper lists Approach 3's allocation exponent a = 0.46: the unrounded fit rounds to it, the printed one not
+    # Table 2 of the paper lists Approach 3's allocation exponent a = 0.46: the unrounded fit rounds to it,
+    # the printed one not
     a_unrounded, _ = scaling.allocation_exponents(
         facts.CHINCHILLA_FIT_UNROUNDED["alpha"], facts.CHINCHILLA_FIT_UNROUNDED["beta"]
     )

@@ -84,7 +84,8 @@ def test_sandbox_confines_the_student(tmp_path):
         "print('secret', os.path.exists(sys.argv[1]))\n"
         "print('cwd', sorted(os.listdir('.')))\n"
         "open('written.txt', 'w').write('x')\n"
-        "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=2); print('net yes')\nexcept OSError:\n    print('net no')\n"
+        "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=2); print('net yes')\n"
+        "except OSError:\n    print('net no')\n"
         "try:\n    open('/usr/evil', 'w')\nexcept OSError:\n    print('usr ro')\n"
     )
     proc = subprocess.run(
@@ -118,7 +119,8 @@ def _notebooks():
                 grade=False,
             ),
             code(
-                "assert double(2) > 0\n### BEGIN HIDDEN TESTS\nassert math.isclose(double(21), 42)\n### END HIDDEN TESTS",
+                "assert double(2) > 0\n"
+                "### BEGIN HIDDEN TESTS\nassert math.isclose(double(21), 42)\n### END HIDDEN TESTS",
                 grade_id="test_double",
                 grade=True,
                 solution=False,
@@ -131,7 +133,8 @@ def _notebooks():
                 grade=False,
             ),
             code(
-                "try:\n    halve('a')\nexcept TypeError:\n    pass\nelse:\n    raise AssertionError('strings must fail')\n"
+                "try:\n    halve('a')\nexcept TypeError:\n    pass\n"
+                "else:\n    raise AssertionError('strings must fail')\n"
                 "assert halve(3) == 1.5",
                 grade_id="test_halve",
                 grade=True,
@@ -161,7 +164,8 @@ def test_judge_runs_the_hidden_tests_outside_the_students_process():
     assert honest.audit == []
     tamper = (
         "import math\nmath.isclose = lambda *a, **k: True\n"
-        "get_ipython().input_transformers_cleanup.append(lambda lines: [l.replace('assert ', 'pass  # ') for l in lines])\n"
+        "get_ipython().input_transformers_cleanup.append("
+        "lambda lines: [line.replace('assert ', 'pass  # ') for line in lines])\n"
         "def double(x):\n    return 3 * x"
     )
     cheat = judge.judge(source, submission(tamper), timeout=30, use_sandbox=use)
@@ -171,7 +175,10 @@ def test_judge_runs_the_hidden_tests_outside_the_students_process():
 
 def test_judge_gives_up_on_a_loop_and_keeps_grading():
     source, submission = _notebooks()
-    looping = "def double(x):\n    while True:\n        try:\n            pass\n        except BaseException:\n            pass"
+    looping = (
+        "def double(x):\n    while True:\n        try:\n            pass\n"
+        "        except BaseException:\n            pass"
+    )
     res = judge.judge(source, submission(looping), timeout=3, use_sandbox=SANDBOX_REASON is None)
     by_id = {c.grade_id: c for c in res.cells}
     assert not by_id["test_double"].passed and "did not return" in by_id["test_double"].message
@@ -209,12 +216,16 @@ def test_make_grade_says_why_without_root():
 
 
 FORBID_PROBE = r"""
+import sys, types
 import minirepro.measure as measure, minirepro.scaling as scaling
 from minirepro.grading import forbid
 from minirepro.model import GPTConfig
 original = measure.flops_per_token
+# a library module that re-exports it (`from .measure import flops_per_token`)
+reexport = sys.modules["minirepro._reexport_probe"] = types.ModuleType("minirepro._reexport_probe")
+reexport.flops_per_token = original
 assert forbid.install(["minirepro.measure.flops_per_token"]) == ["minirepro.measure.flops_per_token"]
-print("re-export guarded", scaling.flops_per_token is measure.flops_per_token is not original)
+print("re-export guarded", reexport.flops_per_token is measure.flops_per_token is not original)
 def answer(n, l, c, d):  # a one-line wrapper, as a student would write it
     return measure.flops_per_token(n, l, c, d)
 try:

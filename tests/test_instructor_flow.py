@@ -27,15 +27,15 @@ def test_readme_block_has_every_step_in_order():
 
 def test_check_block_notices_a_missing_or_changed_step():
     lines = flow.readme_commands()
-    assert flow.check_block([l for l in lines if "zip_collect" not in l], flow.README_LAB)
-    changed = [l + " --foo" if l == flow.AUTOGRADE.format(lab=flow.README_LAB) else l for l in lines]
+    assert flow.check_block([line for line in lines if "zip_collect" not in line], flow.README_LAB)
+    changed = [line + " --foo" if line == flow.AUTOGRADE.format(lab=flow.README_LAB) else line for line in lines]
     assert any("AUTOGRADE" in p for p in flow.check_block(changed, flow.README_LAB))
 
 
 def test_lab_id_substitution_reaches_every_lab_command():
-    lines = [l.replace(flow.README_LAB, "02_data") for l in flow.readme_commands()]
+    lines = [line.replace(flow.README_LAB, "02_data") for line in flow.readme_commands()]
     assert flow.check_block(lines, "02_data") == []
-    assert not any(flow.README_LAB in l for l in lines)
+    assert not any(flow.README_LAB in line for line in lines)
 
 
 @pytest.mark.parametrize(

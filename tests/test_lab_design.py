@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-from minirepro.grading.forbid import forbidden_names  # noqa: E402
+from minirepro.grading.forbid import forbidden_names  # noqa: E402 (sys.path set above)
 
 LABS = sorted(p.parent.name for p in (ROOT / "solutions").glob("*/*.ipynb"))
 
@@ -37,7 +37,7 @@ def is_test(cell):
 
 
 def last_expression(source: str):
-    code = "\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!")))
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
     body = ast.parse(code).body
     return body[-1].value if body and isinstance(body[-1], ast.Expr) else None
 
@@ -95,7 +95,7 @@ def test_forbidden_functions_exist_and_a_kept_wrapper_proves_each(lab):
 
 def free_names(source: str) -> set[str]:
     """Names a cell reads without binding them itself (what it takes from the cells before it)."""
-    code = "\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!")))
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
     tree = ast.parse(code)
     loaded, bound = set(), set()
     for node in ast.walk(tree):

@@ -129,6 +129,7 @@ def test_hygiene_runs_the_prose_lint_on_lectures_only(tmp_path, monkeypatch, cap
     monkeypatch.setattr(hygiene, "all_notebooks", lambda: [lecture, solution])
     monkeypatch.setattr(hygiene, "notebook_problems", lambda paths: [])  # the other conventions are tested elsewhere
     monkeypatch.setattr(hygiene, "ROOT", tmp_path)
+    monkeypatch.setattr(hygiene, "ruff_problems", lambda: [])  # tested in test_ci_scripts.py
     assert hygiene.main() == 1
     out = capsys.readouterr().out
     assert "lectures/99_x.ipynb: cell 2: [result+run]" in out and "solutions/" not in out

@@ -118,7 +118,7 @@ def test_sizes_are_read_only():
     model["n_layer"] = 99  # a copy: the registry does not change
     assert sizes.for_notebook("03_stability", "smoke").MODEL["n_layer"] == 2
     with pytest.raises(AttributeError, match="no size"):
-        cfg.NOT_A_SIZE
+        _ = cfg.NOT_A_SIZE
     with pytest.raises(ValueError):
         sizes.for_notebook("03_stability", "huge")
     with pytest.raises(KeyError):

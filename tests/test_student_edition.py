@@ -215,7 +215,10 @@ def test_the_scan_catches_what_is_planted(edition, secrets, tmp_path):
 
 
 def test_regions_and_normalise():
-    src = "a = 1\n    ### BEGIN SOLUTION\n    x  =  compute(y)\n    ### END SOLUTION\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\n"
+    src = (
+        "a = 1\n    ### BEGIN SOLUTION\n    x  =  compute(y)\n    ### END SOLUTION\n"
+        "### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\n"
+    )
     assert se.regions(src, "### BEGIN SOLUTION", "### END SOLUTION") == ["    x  =  compute(y)"]
     assert se.regions(src, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS") == ["assert f(2) == 4"]
     assert se.normalise("    x  =  compute(y)\t") == "x = compute(y)"

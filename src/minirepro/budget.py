@@ -126,7 +126,10 @@ def training_state_bytes(n_params):
 
 
 def zero_bytes_per_gpu(n_params, n_gpus, stage):
-    """Training-state bytes per GPU under ZeRO stage 0 (plain data parallel) to 3 (Rajbhandari et al. 2020, Figure 1)."""
+    """Training-state bytes per GPU under ZeRO stage 0 (plain data parallel) to 3.
+
+    Rajbhandari et al. 2020, Figure 1.
+    """
     if stage not in _REPLICATED:
         raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")
     kept = _REPLICATED[stage] * n_params
@@ -146,7 +149,10 @@ def min_gpus(n_params, gpu_bytes=80e9, stage=3) -> int:
 
 
 def activation_bytes(seq_len, micro_batch, d_model, n_heads, n_layer=1):
-    """16-bit activations of ``n_layer`` layers, no recomputation, no tensor parallelism (Korthikanti et al. 2022, Eq. 1)."""
+    """16-bit activations of ``n_layer`` layers, no recomputation, no tensor parallelism.
+
+    Korthikanti et al. 2022, Eq. 1.
+    """
     s, b, h, a = seq_len, micro_batch, d_model, n_heads
     return n_layer * s * b * h * (34 + 5 * a * s / h)
 

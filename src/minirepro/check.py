@@ -173,7 +173,10 @@ def check_notebook(path, timeout: int = DEFAULT_TIMEOUT, grace: float = INTERRUP
         client.execute()
     except DeadKernelError as exc:
         stopped_at = -1 if client.running is None else client.running
-        this_cell = f"the kernel died while this cell ran ({exc.__class__.__name__}); does it call os._exit or run out of memory?"
+        this_cell = (
+            f"the kernel died while this cell ran ({exc.__class__.__name__}); "
+            "does it call os._exit or run out of memory?"
+        )
         later = f"not run: the kernel died ({exc.__class__.__name__}); a cell may call os._exit or run out of memory"
     except _InterruptIgnored:
         stopped_at = client.running
@@ -233,7 +236,7 @@ def run_tests_here(nb, namespace: dict) -> list[TestResult]:
             results.append(
                 TestResult(gid, _points(cell), False, f"{NOT_RUN}: {missing!s} is not defined (run its cell first)")
             )
-        except Exception as exc:  # noqa: BLE001 - every failure is a result, not a crash
+        except Exception as exc:  # every failure is a result, not a crash
             msg = str(exc).strip() or ""
             results.append(TestResult(gid, _points(cell), False, f"{type(exc).__name__}: {msg}".rstrip(": ")))
         else:
@@ -324,7 +327,7 @@ def check_lab(name: str | None = None, namespace: dict | None = None) -> CheckRe
             from IPython import get_ipython
 
             namespace = get_ipython().user_ns
-        except Exception:  # noqa: BLE001
+        except Exception:  # not in IPython (a plain script): the module's globals
             import __main__
 
             namespace = vars(__main__)
@@ -333,7 +336,7 @@ def check_lab(name: str | None = None, namespace: dict | None = None) -> CheckRe
         from IPython import get_ipython
 
         in_jupyter = get_ipython() is not None and hasattr(get_ipython(), "kernel")
-    except Exception:  # noqa: BLE001
+    except Exception:  # no IPython at all
         in_jupyter = False
     if in_jupyter:
         from IPython.display import HTML, display
@@ -359,7 +362,7 @@ def main(argv=None) -> int:
     except (FileNotFoundError, ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
         print(f"minirepro-check: {exc}", file=sys.stderr)
         return 2
-    except Exception:  # noqa: BLE001
+    except Exception:  # a bug of the checker: its traceback, and the exit code of an error
         traceback.print_exc()
         return 2
     if args.json:

@@ -15,7 +15,8 @@ check nearby (``ci/prose.py``).
 from __future__ import annotations
 
 import math
-from numbers import Real
+
+from .checks import is_real
 
 __all__ = ["ClaimFailed", "claim", "say"]
 
@@ -25,7 +26,7 @@ class ClaimFailed(AssertionError):
 
 
 def _fmt(value) -> str:
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if not is_real(value):
         return repr(value) if isinstance(value, str) else str(value)
     value = float(value)
     if math.isnan(value) or math.isinf(value):

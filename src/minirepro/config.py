@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import random
 
+from .checks import is_int
+
 SCALES = ("smoke", "full")
 DEVICES = ("cpu", "cuda", "mps")
 
@@ -76,7 +78,7 @@ def resolve_device(device: str = "auto", *, environ=None) -> str:
 
 def seed_everything(seed: int) -> None:
     """Seed Python's, NumPy's and torch's generators (all devices)."""
-    if not isinstance(seed, int) or isinstance(seed, bool):
+    if not is_int(seed):
         raise TypeError(f"SEED must be an int; got {seed!r}")
     random.seed(seed)
     try:

@@ -33,9 +33,9 @@ against the card in ``datasets/fictional_world.md``, and the same bytes came out
 Python documentation ("Notes on reproducibility" in the ``random`` module) guarantees that method's
 sequence for an integer seed across versions, and promises nothing about ``randrange``, ``choice``
 or ``shuffle``. Every other draw is derived from it (``uniform_int``, ``shuffled``) with correctly
-rounded IEEE-754 arithmetic, which gives the same result everywhere. No global RNG, no numpy or
-torch, no ``hash()``, no iteration over a set, no transcendental function on the way to the text (``math.log`` only feeds ``logprob``). The world
-uses ``Random(2 * seed)`` and the documents ``Random(2 * seed + 1)``.
+rounded IEEE-754 arithmetic (``minirepro.rng``), which gives the same result everywhere. No global RNG,
+no numpy or torch, no ``hash()``, no iteration over a set, no transcendental function on the way to the text
+(``math.log`` only feeds ``logprob``). The world uses ``Random(2 * seed)`` and the documents ``Random(2 * seed + 1)``.
 
 The entropy floor
 -----------------
@@ -83,42 +83,16 @@ import warnings
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .checks import is_int
+from .checks import seed as check_seed
+from .rng import pick, shuffled, uniform_int
+
 SEPARATOR = "\x00"  # ends every document in the training text; never occurs inside one (data.EOT)
 
-SCALES = {
+CORPUS_SIZES = {
     "smoke": {"world_size": 24, "n_docs": 2_400},  # about 0.4 MB: a CPU trains on it in minutes
     "full": {"world_size": 240, "n_docs": 75_000},  # about 12 MB: a Colab GPU's mini-runs
 }
-
-# ------------------------------------------------------------------------------------------------
-# Reproducible draws from random.Random.random() alone
-# ------------------------------------------------------------------------------------------------
-
-
-def uniform_int(rng: random.Random, n: int) -> int:
-    """An int in ``[0, n)``, each with probability 1/n (to within n / 2**53), from ``rng.random()``.
-
-    ``rng.random()`` is k / 2**53 for a 53-bit k, a sequence Python guarantees across versions;
-    ``u * n`` is one correctly rounded IEEE-754 multiplication, so the result is the same on every
-    platform. (``randrange`` and ``choice`` carry no such guarantee.)
-    """
-    if n < 1:
-        raise ValueError(f"n must be >= 1; got {n}")
-    return min(int(rng.random() * n), n - 1)
-
-
-def shuffled(rng: random.Random, items) -> list:
-    """A new list with ``items`` in a uniformly random order (Fisher-Yates on ``uniform_int``)."""
-    out = list(items)
-    for i in range(len(out) - 1, 0, -1):
-        j = uniform_int(rng, i + 1)
-        out[i], out[j] = out[j], out[i]
-    return out
-
-
-def _pick(rng: random.Random, options):
-    return options[uniform_int(rng, len(options))]
-
 
 # ------------------------------------------------------------------------------------------------
 # The world
@@ -193,7 +167,7 @@ _CODAS = ("", "", "", "n", "r", "l", "s", "m", "th", "nd")
 
 
 def _word(rng: random.Random, syllables: int) -> str:
-    return "".join(_pick(rng, _ONSETS) + _pick(rng, _VOWELS) + _pick(rng, _CODAS) for _ in range(syllables))
+    return "".join(pick(rng, _ONSETS) + pick(rng, _VOWELS) + pick(rng, _CODAS) for _ in range(syllables))
 
 
 @dataclass
@@ -256,138 +230,186 @@ class World:
 
 def _world_size(size) -> int:
     if isinstance(size, str):
-        if size not in SCALES:
-            raise ValueError(f"size must be one of {tuple(SCALES)} or an int >= 8; got {size!r}")
-        return SCALES[size]["world_size"]
-    if not isinstance(size, int) or isinstance(size, bool) or size < 8:
-        raise ValueError(f"size must be one of {tuple(SCALES)} or an int >= 8; got {size!r}")
+        if size not in CORPUS_SIZES:
+            raise ValueError(f"size must be one of {tuple(CORPUS_SIZES)} or an int >= 8; got {size!r}")
+        return CORPUS_SIZES[size]["world_size"]
+    if not is_int(size) or size < 8:
+        raise ValueError(f"size must be one of {tuple(CORPUS_SIZES)} or an int >= 8; got {size!r}")
     return size
 
 
-def _check_seed(seed):
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+class _WorldBuilder:
+    """What drawing a world needs at every step: its random stream, the names in use, the entities so far."""
 
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.entities = []
+        self._taken = set()  # lower-case names in use; only ever tested for membership, never iterated
+        self._counts = {kind: 0 for kind in ATTRIBUTES}
 
-def make_world(seed: int = 0, size="smoke") -> World:
-    """Invent a world. ``size`` is ``"smoke"``, ``"full"`` or the number of towns (people: 2x,
-    species: 1x, elements: 1/2, rivers: 1/4, countries: 1/8)."""
-    _check_seed(seed)
-    n = _world_size(size)
-    rng = random.Random(2 * seed)
-    taken = set()  # lower-case names in use; only ever tested for membership, never iterated
-
-    def new_name(make):
+    def new_name(self, make) -> str:
+        """Call ``make()`` until it returns a name of at least 4 letters that no entity has yet."""
         while True:
             name = make()
-            if len(name) >= 4 and name.lower() not in taken:
-                taken.add(name.lower())
+            if len(name) >= 4 and name.lower() not in self._taken:
+                self._taken.add(name.lower())
                 return name
 
-    def word(syllables):
-        return lambda: _word(rng, syllables).capitalize()
+    def word(self, syllables: int) -> str:
+        return _word(self.rng, syllables).capitalize()
 
-    ents, counts = [], {kind: 0 for kind in ATTRIBUTES}
-
-    def add(kind, name, **attrs):
-        e = Entity(f"{kind}:{counts[kind]}", kind, name, attrs)
-        counts[kind] += 1
-        ents.append(e)
+    def add(self, kind: str, name: str, **attrs) -> Entity:
+        """A new entity with the next id of its kind."""
+        e = Entity(f"{kind}:{self._counts[kind]}", kind, name, attrs)
+        self._counts[kind] += 1
+        self.entities.append(e)
         return e
 
-    countries = [
-        add(
+
+def _add_countries(b: _WorldBuilder, count: int) -> list:
+    rng = b.rng
+    return [
+        b.add(
             "country",
-            new_name(word(2)),
+            b.new_name(lambda: b.word(2)),
             founded=600 + uniform_int(rng, 900),
-            language=new_name(lambda: _word(rng, 2).capitalize() + _pick(rng, ("ic", "ish", "ese"))),
+            language=b.new_name(lambda: b.word(2) + pick(rng, ("ic", "ish", "ese"))),
         )
-        for _ in range(max(2, n // 8))
+        for _ in range(count)
     ]
-    rivers = [
-        add("river", new_name(word(2)), country=_pick(rng, countries).id, length=40 + uniform_int(rng, 1160))
-        for _ in range(max(2, n // 4))
+
+
+def _add_rivers(b: _WorldBuilder, count: int, countries: list) -> list:
+    rng = b.rng
+    return [
+        b.add(
+            "river", b.new_name(lambda: b.word(2)), country=pick(rng, countries).id, length=40 + uniform_int(rng, 1160)
+        )
+        for _ in range(count)
     ]
+
+
+def _add_places(b: _WorldBuilder, count: int, countries: list, rivers: list) -> list:
+    """Towns: every country gets one first; two towns in three stand on a river of their country."""
+    rng = b.rng
     places = []
-    for i in range(n):
-        country = countries[i] if i < len(countries) else _pick(rng, countries)  # every country has a town
-        p = add(
+    for i in range(count):
+        country = countries[i] if i < len(countries) else pick(rng, countries)
+        p = b.add(
             "place",
-            new_name(word(2)),
+            b.new_name(lambda: b.word(2)),
             country=country.id,
             founded=800 + uniform_int(rng, 900),
             population=(10 + uniform_int(rng, 90)) * 10 ** (1 + uniform_int(rng, 4)),
         )
         local = [r for r in rivers if r.attrs["country"] == country.id]
         if local and uniform_int(rng, 3) < 2:
-            p.attrs["river"] = _pick(rng, local).id
+            p.attrs["river"] = pick(rng, local).id
         places.append(p)
+    return places
+
+
+def _choose_capitals(b: _WorldBuilder, countries: list, places: list) -> None:
     for c in countries:
-        c.attrs["capital"] = _pick(rng, [p for p in places if p.attrs["country"] == c.id]).id
+        c.attrs["capital"] = pick(b.rng, [p for p in places if p.attrs["country"] == c.id]).id
 
+
+def _add_people(b: _WorldBuilder, count: int, places: list) -> list:
+    """People born in a town after its founding; the first two are a chemist and a naturalist."""
+    rng = b.rng
     people = []
-    for i in range(2 * n):
-        full = new_name(lambda: _word(rng, 2).capitalize() + " " + _word(rng, 1 + uniform_int(rng, 2)).capitalize())
-        home = _pick(rng, places)
+    for i in range(count):
+        full = b.new_name(lambda: b.word(2) + " " + b.word(1 + uniform_int(rng, 2)))
+        home = pick(rng, places)
         born = home.attrs["founded"] + 20 + uniform_int(rng, 1880 - home.attrs["founded"] - 20)
-        profession = PROFESSIONS[i] if i < 2 else _pick(rng, PROFESSIONS)  # at least one chemist, one naturalist
-        people.append(
-            add(
-                "person",
-                full,
-                born=born,
-                birthplace=home.id,
-                profession=profession,
-                died=born + 25 + uniform_int(rng, 66),
-            )
-        )
-    for p in people:
-        b = p.attrs["born"]
-        teachers = [q for q in people if b - 60 <= q.attrs["born"] <= b - 15]
-        if teachers and uniform_int(rng, 4) < 3:
-            p.attrs["mentor"] = _pick(rng, teachers).id
+        profession = PROFESSIONS[i] if i < 2 else pick(rng, PROFESSIONS)
+        died = born + 25 + uniform_int(rng, 66)
+        people.append(b.add("person", full, born=born, birthplace=home.id, profession=profession, died=died))
+    return people
 
+
+def _choose_mentors(b: _WorldBuilder, people: list) -> None:
+    """Three people in four have a teacher, born 15 to 60 years before them (if anyone was)."""
+    for p in people:
+        born = p.attrs["born"]
+        teachers = [q for q in people if born - 60 <= q.attrs["born"] <= born - 15]
+        if teachers and uniform_int(b.rng, 4) < 3:
+            p.attrs["mentor"] = pick(b.rng, teachers).id
+
+
+def _element_name(b: _WorldBuilder, symbols: set) -> tuple:
+    """A new element's name and a symbol not yet used (its capitalised first letter and a later one)."""
+    while True:
+        name = b.new_name(lambda: _word(b.rng, 2) + pick(b.rng, ("ium", "ium", "on", "ine")))
+        first = name[0].upper()
+        symbol = next((first + c for c in name[1:] if first + c not in symbols), None)
+        if symbol:
+            return name, symbol
+
+
+def _add_elements(b: _WorldBuilder, count: int, people: list) -> None:
+    """Elements, each discovered by a chemist at least 20 years after birth and before death."""
+    rng = b.rng
     chemists = [p for p in people if p.attrs["profession"] == "chemist"]
-    numbers = shuffled(rng, range(1, 3 * max(2, n // 2) + 1))
+    numbers = shuffled(rng, range(1, 3 * count + 1))
     symbols = set()  # membership only
-    for i in range(max(2, n // 2)):
-        while True:
-            name = new_name(lambda: _word(rng, 2) + _pick(rng, ("ium", "ium", "on", "ine")))
-            symbol = next((name[0].upper() + c for c in name[1:] if name[0].upper() + c not in symbols), None)
-            if symbol:
-                break
+    for i in range(count):
+        name, symbol = _element_name(b, symbols)
         symbols.add(symbol)
-        who = _pick(rng, chemists)
+        who = pick(rng, chemists)
         lived = who.attrs["died"] - who.attrs["born"]
-        add(
+        b.add(
             "element",
             name,
             symbol=symbol,
             number=numbers[i],
-            colour=_pick(rng, COLOURS),
-            state=_pick(rng, STATES),
+            colour=pick(rng, COLOURS),
+            state=pick(rng, STATES),
             discoverer=who.id,
             discovered=who.attrs["born"] + 20 + uniform_int(rng, lived - 20 + 1),
         )
 
+
+def _add_species(b: _WorldBuilder, count: int, countries: list, people: list) -> None:
+    """Animal species, each described by a naturalist; habitat, diet and lifespan fit its class."""
+    rng = b.rng
     naturalists = [p for p in people if p.attrs["profession"] == "naturalist"]
     class_names = tuple(CLASSES)
-    for _ in range(n):
-        cls = _pick(rng, class_names)
+    for _ in range(count):
+        cls = pick(rng, class_names)
         habitats, diets, shortest, longest = CLASSES[cls]
-        add(
+        b.add(
             "species",
-            new_name(lambda: _word(rng, 2)),
+            b.new_name(lambda: _word(rng, 2)),
             **{
                 "class": cls,
-                "habitat": _pick(rng, habitats),
-                "country": _pick(rng, countries).id,
-                "diet": _pick(rng, diets),
+                "habitat": pick(rng, habitats),
+                "country": pick(rng, countries).id,
+                "diet": pick(rng, diets),
                 "lifespan": shortest + uniform_int(rng, longest - shortest + 1),
-                "describer": _pick(rng, naturalists).id,
+                "describer": pick(rng, naturalists).id,
             },
         )
-    return World(seed, n, ents)
+
+
+def make_world(seed: int = 0, size="smoke") -> World:
+    """Invent a world. ``size`` is ``"smoke"``, ``"full"`` or the number of towns (people: 2x,
+    species: 1x, elements: 1/2, rivers: 1/4, countries: 1/8).
+
+    Every draw comes from one stream, ``Random(2 * seed)``, in the order of the steps below: changing
+    that order changes every world (and the checksums in ``datasets/fictional_world.md``)."""
+    check_seed(seed)
+    n = _world_size(size)
+    b = _WorldBuilder(random.Random(2 * seed))
+    countries = _add_countries(b, max(2, n // 8))
+    rivers = _add_rivers(b, max(2, n // 4), countries)
+    places = _add_places(b, n, countries, rivers)
+    _choose_capitals(b, countries, places)
+    people = _add_people(b, 2 * n, places)
+    _choose_mentors(b, people)
+    _add_elements(b, max(2, n // 2), people)
+    _add_species(b, n, countries, people)
+    return World(seed, n, b.entities)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -689,92 +711,70 @@ def _list_bank(kind):
 TITLE = {"place": "{N}", "country": "{N}", "river": "the {N}", "person": "{N}", "element": "{N}", "species": "the {N}"}
 
 
-def _genres():
-    g = []
-    for kind, title in TITLE.items():
-        g += [
-            Genre("encyclopedia", kind, ("{Nc}\n\n", "== {Nc} ==\n\n"), PROSE[kind], lo=3),
-            Genre(
-                "qa",
-                kind,
-                (f"Questions about {title}\n\n", f"Q&A: {title}\n\n"),
-                _qa_bank(kind),
-                lines=True,
-                lo=3,
-                hi=6,
-            ),
-            Genre(
-                "factsheet", kind, (f"Fact sheet: {title}\n", "{Nc}: key facts\n"), _list_bank(kind), lines=True, lo=3
-            ),
-        ]
-    g += [
+def _common_genres(kind: str, title: str) -> tuple:
+    """The three genres every kind has: an encyclopedia entry, questions and answers, a fact sheet."""
+    return (
+        Genre("encyclopedia", kind, ("{Nc}\n\n", "== {Nc} ==\n\n"), PROSE[kind], lo=3),
         Genre(
-            "biography",
-            "person",
-            ("The life of {name}\n\n", "{name}: a short biography\n\n"),
-            PROSE["person"],
-            lo=3,
-            surname=True,
+            "qa", kind, (f"Questions about {title}\n\n", f"Q&A: {title}\n\n"), _qa_bank(kind), lines=True, lo=3, hi=6
         ),
-        Genre(
-            "travel",
-            "place",
-            ("Travel notes: {N}\n\n", "A visit to {N}\n\n", "Letters from {N}\n\n"),
-            TRAVEL,
-            lo=3,
-            hi=6,
-        ),
-        Genre(
-            "lab",
-            "element",
-            ("Lab notebook: {N} ({symbol})\n\n", "Notes on a sample of {N}\n\n"),
-            LAB,
-            lines=True,
-            lo=3,
-            hi=6,
-        ),
-        Genre("field_guide", "species", ("Field guide: the {N}\n\n", "Spotting the {N}\n\n"), FIELD_GUIDE, lo=3),
-        Genre(
-            "towns",
-            "country",
-            ("Towns of {N}\n\n", "The towns of {N}, by the register\n\n"),
-            (("* {N}, founded {founded}, population {population}",),),
-            lines=True,
-            lo=10**6,
-            members=("place", "country"),
-        ),
-        Genre(
-            "wildlife",
-            "country",
-            ("Wildlife of {N}\n\n",),
-            (("* the {N}, {a_class} of the {habitat}",),),
-            lines=True,
-            lo=10**6,
-            members=("species", "country"),
-        ),
-        Genre(
-            "towns_on_river",
-            "river",
-            ("Towns on the {N}\n\n",),
-            (("* {N} ({population} people)",),),
-            lines=True,
-            lo=10**6,
-            members=("place", "river"),
-        ),
-        Genre(
-            "students",
-            "person",
-            ("Students of {name}\n\n",),
-            (("* {N} ({born}-{died}), {a_profession}",),),
-            lines=True,
-            lo=10**6,
-            members=("person", "mentor"),
-        ),
-    ]
-    return tuple(g)
+        Genre("factsheet", kind, (f"Fact sheet: {title}\n", "{Nc}: key facts\n"), _list_bank(kind), lines=True, lo=3),
+    )
 
 
-GENRES = _genres()
+#: Genres that only one kind of entity has: a biography, travel notes, a lab notebook, a field guide.
+_STORY_GENRES = (
+    Genre(
+        "biography",
+        "person",
+        ("The life of {name}\n\n", "{name}: a short biography\n\n"),
+        PROSE["person"],
+        lo=3,
+        surname=True,
+    ),
+    Genre(
+        "travel", "place", ("Travel notes: {N}\n\n", "A visit to {N}\n\n", "Letters from {N}\n\n"), TRAVEL, lo=3, hi=6
+    ),
+    Genre(
+        "lab",
+        "element",
+        ("Lab notebook: {N} ({symbol})\n\n", "Notes on a sample of {N}\n\n"),
+        LAB,
+        lines=True,
+        lo=3,
+        hi=6,
+    ),
+    Genre("field_guide", "species", ("Field guide: the {N}\n\n", "Spotting the {N}\n\n"), FIELD_GUIDE, lo=3),
+)
+
+
+def _members_list(name: str, kind: str, headers: tuple, line: str, members: tuple) -> Genre:
+    """A list with one ``line`` for every entity of kind ``members[0]`` whose ``members[1]`` is this one."""
+    return Genre(name, kind, headers, ((line,),), lines=True, lo=10**6, members=members)
+
+
+#: Lists of what belongs to an entity: the towns and wildlife of a country, a river's towns, a teacher's students.
+_LIST_GENRES = (
+    _members_list(
+        "towns",
+        "country",
+        ("Towns of {N}\n\n", "The towns of {N}, by the register\n\n"),
+        "* {N}, founded {founded}, population {population}",
+        ("place", "country"),
+    ),
+    _members_list(
+        "wildlife", "country", ("Wildlife of {N}\n\n",), "* the {N}, {a_class} of the {habitat}", ("species", "country")
+    ),
+    _members_list(
+        "towns_on_river", "river", ("Towns on the {N}\n\n",), "* {N} ({population} people)", ("place", "river")
+    ),
+    _members_list(
+        "students", "person", ("Students of {name}\n\n",), "* {N} ({born}-{died}), {a_profession}", ("person", "mentor")
+    ),
+)
+
+#: Every genre, in the order documents choose among them (changing it changes the corpus).
+GENRES = tuple(g for kind, title in TITLE.items() for g in _common_genres(kind, title)) + _STORY_GENRES + _LIST_GENRES
 
 # ------------------------------------------------------------------------------------------------
 # Writing documents
@@ -805,69 +805,85 @@ def _and_list(words: list) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+class _FieldTable:
+    """The fields of one entity while ``_fields`` fills them in: ``fields[name]`` holds its options."""
+
+    def __init__(self, world: World, e: Entity):
+        self.world, self.e, self.fields = world, e, {}
+
+    def fixed(self, key: str, text: str) -> None:
+        """One option that states no fact (a name, an age)."""
+        self.fields[key] = ((text, ()),)
+
+    def fact(self, key: str, eid: str, attr: str) -> None:
+        """Attribute ``attr`` of entity ``eid``, if it has one."""
+        v = self.world.value(eid, attr)
+        if v is not None:
+            self.fields[key] = ((v, ((eid, attr, v),)),)
+
+    def related(self, key: str, rel: str, attr: str) -> None:
+        """Attribute ``attr`` of the entity this one's ``rel`` names: the country of a person's birthplace."""
+        if self.e.attrs.get(rel) is not None:
+            self.fact(key, self.e.attrs[rel], attr)
+
+    def article(self, key: str, base: str) -> None:
+        """Field ``base`` with "a" or "an" in front, stating the same fact."""
+        if base in self.fields:
+            ((v, facts),) = self.fields[base]
+            self.fields[key] = ((_article(v), facts),)
+
+    def choice(self, key: str, kind: str, attr: str) -> None:
+        """One of the entities of ``kind`` whose ``attr`` is this entity, as options: the document picks."""
+        found = self.world.members(kind, attr, self.e.id)
+        if found:
+            self.fields[key] = tuple((x.name, ((x.id, attr, self.e.name),)) for x in found)
+
+    def all_of(self, key: str, kind: str, attr: str, show) -> None:
+        """All the entities of ``kind`` whose ``attr`` is this entity, in one "x, y and z" option."""
+        found = self.world.members(kind, attr, self.e.id)
+        if found:
+            stated = tuple((x.id, attr, self.e.name) for x in found)
+            self.fields[key] = ((_and_list([show(x) for x in found]), stated),)
+
+
 def _fields(world: World, e: Entity, surname: bool = False) -> dict:
     """Everything a template about ``e`` may say: field name -> options, each ``(text, facts stated)``.
 
     Fixed fields have one option; ``native``, ``town`` and ``river`` of a country or river have
     several (the document picks one). A field is absent when there is nothing to say.
     """
-    f = {}
+    t = _FieldTable(world, e)
     ref = e.name.split()[-1] if surname else e.name
-    f["N"] = ((ref, ()),)
-    f["Nc"] = ((ref[0].upper() + ref[1:], ()),)
-    f["name"] = ((e.name, ()),)
-
-    def fact(key, eid, attr):
-        v = world.value(eid, attr)
-        if v is not None:
-            f[key] = ((v, ((eid, attr, v),)),)
-
-    def related(key, rel, attr):  # e.g. the country of this person's birthplace
-        if e.attrs.get(rel) is not None:
-            fact(key, e.attrs[rel], attr)
-
-    def article(key, base):
-        if base in f:
-            ((v, facts),) = f[base]
-            f[key] = ((_article(v), facts),)
-
-    def choice(key, kind, attr):  # one of several entities related to e: the document picks
-        found = world.members(kind, attr, e.id)
-        if found:
-            f[key] = tuple((x.name, ((x.id, attr, e.name),)) for x in found)
-
+    t.fixed("N", ref)
+    t.fixed("Nc", ref[0].upper() + ref[1:])
+    t.fixed("name", e.name)
     for attr in ATTRIBUTES[e.kind]:
-        fact(attr, e.id, attr)
+        t.fact(attr, e.id, attr)
     if e.kind == "place":
-        related("country_capital", "country", "capital")
-        related("river_length", "river", "length")
-        choice("native", "person", "birthplace")
+        t.related("country_capital", "country", "capital")
+        t.related("river_length", "river", "length")
+        t.choice("native", "person", "birthplace")
     elif e.kind == "country":
-        related("capital_population", "capital", "population")
-        choice("town", "place", "country")
-        choice("river", "river", "country")
+        t.related("capital_population", "capital", "population")
+        t.choice("town", "place", "country")
+        t.choice("river", "river", "country")
     elif e.kind == "river":
-        related("country_capital", "country", "capital")
-        choice("town", "place", "river")
+        t.related("country_capital", "country", "capital")
+        t.choice("town", "place", "river")
     elif e.kind == "person":
-        related("birthplace_country", "birthplace", "country")
-        related("mentor_profession", "mentor", "profession")
-        article("a_profession", "profession")
-        article("a_mentor_profession", "mentor_profession")
-        f["age"] = ((str(e.attrs["died"] - e.attrs["born"]), ()),)
-        for key, kind, attr, show in (
-            ("discoveries", "element", "discoverer", lambda x: x.name),
-            ("described", "species", "describer", lambda x: "the " + x.name),
-        ):
-            found = world.members(kind, attr, e.id)
-            if found:
-                f[key] = ((_and_list([show(x) for x in found]), tuple((x.id, attr, e.name) for x in found)),)
+        t.related("birthplace_country", "birthplace", "country")
+        t.related("mentor_profession", "mentor", "profession")
+        t.article("a_profession", "profession")
+        t.article("a_mentor_profession", "mentor_profession")
+        t.fixed("age", str(e.attrs["died"] - e.attrs["born"]))
+        t.all_of("discoveries", "element", "discoverer", lambda x: x.name)
+        t.all_of("described", "species", "describer", lambda x: "the " + x.name)
     elif e.kind == "element":
-        related("discoverer_profession", "discoverer", "profession")
+        t.related("discoverer_profession", "discoverer", "profession")
     elif e.kind == "species":
-        article("a_class", "class")
-        related("describer_profession", "describer", "profession")
-    return f
+        t.article("a_class", "class")
+        t.related("describer_profession", "describer", "profession")
+    return t.fields
 
 
 _NAMES_CACHE = {}
@@ -1008,11 +1024,11 @@ def generate_corpus(
     ``check=True`` verifies at every choice point that the text determines the choice (see the
     module docstring); it is slower and never changes the output.
     """
-    _check_seed(seed)
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {tuple(SCALES)}; got {scale!r}")
+    check_seed(seed)
+    if scale not in CORPUS_SIZES:
+        raise ValueError(f"scale must be one of {tuple(CORPUS_SIZES)}; got {scale!r}")
     world = make_world(seed, scale) if world is None else world
-    n_docs = SCALES[scale]["n_docs"] if n_docs is None else n_docs
+    n_docs = CORPUS_SIZES[scale]["n_docs"] if n_docs is None else n_docs
     if not isinstance(n_docs, int) or n_docs < 1:
         raise ValueError(f"n_docs must be a positive int; got {n_docs!r}")
     if check:

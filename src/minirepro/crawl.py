@@ -39,9 +39,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from . import corpus
-from .corpus import _pick, shuffled, uniform_int
+from .checks import seed as check_seed
+from .rng import pick, shuffled, uniform_int
 
-SCALES = {
+CRAWL_SIZES = {
     "smoke": {"n_unique": 1_200, "n_reference": 400, "n_benchmark": 120},
     "full": {"n_unique": 16_000, "n_reference": 4_000, "n_benchmark": 1_000},
 }
@@ -403,7 +404,7 @@ _HEX = "0123456789abcdef"
 
 
 def _words(rng, vocab, n: int) -> list:
-    return [_pick(rng, vocab) for _ in range(n)]
+    return [pick(rng, vocab) for _ in range(n)]
 
 
 class _Vocab:
@@ -426,7 +427,7 @@ class _Vocab:
         return self.words[bisect.bisect_right(self.cum, k)]
 
     def plain_word(self, rng) -> str:
-        return _pick(rng, self.plain)
+        return pick(rng, self.plain)
 
 
 def _sentence(words: list) -> str:
@@ -440,12 +441,12 @@ def _sentence(words: list) -> str:
 
 
 def _site(rng, world) -> str:
-    e = _pick(rng, world.entities)
-    return f"{e.name.split()[0].lower()}-{_pick(rng, _SITE_WORDS)}.{_pick(rng, _TLDS)}"
+    e = pick(rng, world.entities)
+    return f"{e.name.split()[0].lower()}-{pick(rng, _SITE_WORDS)}.{pick(rng, _TLDS)}"
 
 
 def _nav(rng, site: str) -> str:
-    items = [_pick(rng, _SECTIONS) for _ in range(3 + uniform_int(rng, 5))]
+    items = [pick(rng, _SECTIONS) for _ in range(3 + uniform_int(rng, 5))]
     return "Home | " + " | ".join(dict.fromkeys(items))
 
 
@@ -471,32 +472,32 @@ def _good(rng, docs_iter, site) -> str:
 
 
 def _boilerplate(rng, world, vocab, site) -> str:
-    lines = [_pick(rng, _NAV_EXTRA), _nav(rng, site), _pick(rng, _COOKIE), "Accept | Reject | Settings"]
+    lines = [pick(rng, _NAV_EXTRA), _nav(rng, site), pick(rng, _COOKIE), "Accept | Reject | Settings"]
     for _ in range(4 + uniform_int(rng, 10)):
-        e = _pick(rng, world.entities)
+        e = pick(rng, world.entities)
         lines.append(
-            f"{_pick(rng, ('Read more about', 'See also', 'Related', 'Popular', 'Trending'))}: "
-            f"{e.name} {_pick(rng, ('guide', 'photos', 'history', 'facts', 'map', 'news'))}"
+            f"{pick(rng, ('Read more about', 'See also', 'Related', 'Popular', 'Trending'))}: "
+            f"{e.name} {pick(rng, ('guide', 'photos', 'history', 'facts', 'map', 'news'))}"
         )
     if uniform_int(rng, 2):
         lines.append(_sentence([vocab.plain_word(rng) for _ in range(6 + uniform_int(rng, 6))]))
-    lines += [_pick(rng, _NAV_EXTRA), _pick(rng, _NAV_EXTRA), _footer(rng, site)]
+    lines += [pick(rng, _NAV_EXTRA), pick(rng, _NAV_EXTRA), _footer(rng, site)]
     return "\n".join(lines)
 
 
 def _spam(rng, world, vocab, site) -> str:
-    place = _pick(rng, [e for e in world.entities if e.kind == "place"]).name
-    keys = [f"{_pick(rng, _SPAM_HEADS)} {place} {_pick(rng, _SPAM_TAILS)}" for _ in range(2 + uniform_int(rng, 3))]
+    place = pick(rng, [e for e in world.entities if e.kind == "place"]).name
+    keys = [f"{pick(rng, _SPAM_HEADS)} {place} {pick(rng, _SPAM_TAILS)}" for _ in range(2 + uniform_int(rng, 3))]
     out = []
     for _ in range(12 + uniform_int(rng, 30)):
         r = uniform_int(rng, 4)
         if r == 0:
-            out.append(_pick(rng, _SPAM_CALLS))
+            out.append(pick(rng, _SPAM_CALLS))
         elif r == 1:
-            out.append(_sentence([_pick(rng, keys)] + ["and"] + [_pick(rng, keys)]))
+            out.append(_sentence([pick(rng, keys)] + ["and"] + [pick(rng, keys)]))
         else:
-            out.append(_pick(rng, keys))
-    sep = _pick(rng, (" ", ", ", "\n"))
+            out.append(pick(rng, keys))
+    sep = pick(rng, (" ", ", ", "\n"))
     return f"{keys[0].title()}\n\n" + sep.join(out)
 
 
@@ -517,11 +518,11 @@ def _machine(rng, world, vocab, site) -> str:
     tokens = []
     for _ in range(60 + uniform_int(rng, 200)):
         if r == 0:  # hex dumps
-            tokens.append("".join(_pick(rng, _HEX) for _ in range(2 + 2 * uniform_int(rng, 4))))
+            tokens.append("".join(pick(rng, _HEX) for _ in range(2 + 2 * uniform_int(rng, 4))))
         elif r == 1:  # consonant strings: letters, but no English
-            tokens.append("".join(_pick(rng, _CONSONANTS) for _ in range(2 + uniform_int(rng, 9))))
+            tokens.append("".join(pick(rng, _CONSONANTS) for _ in range(2 + uniform_int(rng, 9))))
         else:  # identifiers and numbers
-            tokens.append(f"{_pick(rng, _CONSONANTS)}{uniform_int(rng, 100000)}_{_pick(rng, _HEX)}{_pick(rng, _HEX)}")
+            tokens.append(f"{pick(rng, _CONSONANTS)}{uniform_int(rng, 100000)}_{pick(rng, _HEX)}{pick(rng, _HEX)}")
     lines = [" ".join(tokens[i : i + 12]) for i in range(0, len(tokens), 12)]
     return "\n".join(lines)
 
@@ -566,7 +567,7 @@ def _symbols(rng, world, vocab, site) -> str:
             cells.append(
                 str(uniform_int(rng, 1000))
                 if r == 0
-                else _pick(rng, _SYMBOLS) * (1 + uniform_int(rng, 3))
+                else pick(rng, _SYMBOLS) * (1 + uniform_int(rng, 3))
                 if r < 3
                 else vocab.plain_word(rng)
             )
@@ -575,21 +576,21 @@ def _symbols(rng, world, vocab, site) -> str:
 
 
 def _lists(rng, world, vocab, site) -> str:
-    bullet = _pick(rng, ("* ", "- ", "• "))
+    bullet = pick(rng, ("* ", "- ", "• "))
     teaser = uniform_int(rng, 2)  # a list of teasers ending in an ellipsis, or a bullet list
     lines = []
     for _ in range(8 + uniform_int(rng, 20)):
-        e = _pick(rng, world.entities)
+        e = pick(rng, world.entities)
         words = [e.name] + [vocab.plain_word(rng) for _ in range(4 + uniform_int(rng, 6))]
         if teaser:
-            lines.append(" ".join(words) + _pick(rng, ("...", " ...", "…")))
+            lines.append(" ".join(words) + pick(rng, ("...", " ...", "…")))
         else:
             lines.append(bullet + " ".join(words))
     return "\n".join(lines)
 
 
 def _short(rng, world, vocab, site) -> str:
-    return _pick(rng, _SHORT) + ("\n" + _nav(rng, site) if uniform_int(rng, 2) else "")
+    return pick(rng, _SHORT) + ("\n" + _nav(rng, site) if uniform_int(rng, 2) else "")
 
 
 JUNK_WRITERS = {
@@ -606,24 +607,22 @@ JUNK_WRITERS = {
 
 def _template_family(rng, world, docs_iter, size: int) -> list:
     """``size`` pages of one template that differ only in one date line or one number."""
-    place = _pick(rng, [e for e in world.entities if e.kind == "place"]).name
+    place = pick(rng, [e for e in world.entities if e.kind == "place"]).name
     fixed, _ = _good_body(rng, docs_iter, 60 + uniform_int(rng, 120))
     kind = uniform_int(rng, 3)
     pages = []
     for _ in range(size):
         if kind == 0:
             line = (
-                f"Weather in {place} for {_pick(rng, _WEEKDAYS)} {1 + uniform_int(rng, 28)} "
-                f"{_pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}: a high of {uniform_int(rng, 35)} degrees."
+                f"Weather in {place} for {pick(rng, _WEEKDAYS)} {1 + uniform_int(rng, 28)} "
+                f"{pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}: a high of {uniform_int(rng, 35)} degrees."
             )
         elif kind == 1:
             line = (
                 f"Room {100 + uniform_int(rng, 400)} at the {place} inn: {20 + uniform_int(rng, 200)} crowns a night."
             )
         else:
-            line = (
-                f"Timetable updated on {1 + uniform_int(rng, 28)} {_pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}."
-            )
+            line = f"Timetable updated on {1 + uniform_int(rng, 28)} {pick(rng, _MONTHS)} {2015 + uniform_int(rng, 6)}."
         pages.append(f"{line}\n\n{fixed}")
     return pages
 
@@ -682,10 +681,10 @@ _BENCH_GENRES = ("encyclopedia", "biography", "travel", "lab", "field_guide")  #
 def generate_crawl(seed: int = 0, scale: str = "smoke") -> Crawl:
     """The toy crawl for ``seed`` and ``scale`` (``"smoke"`` or ``"full"``): pages with ground truth,
     the reference corpus and the benchmark (see the module docstring and ``datasets/toy_crawl.md``)."""
-    corpus._check_seed(seed)
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {tuple(SCALES)}; got {scale!r}")
-    cfg = SCALES[scale]
+    check_seed(seed)
+    if scale not in CRAWL_SIZES:
+        raise ValueError(f"scale must be one of {tuple(CRAWL_SIZES)}; got {scale!r}")
+    cfg = CRAWL_SIZES[scale]
     world = corpus.make_world(seed, scale)
     rng = random.Random(4 * seed + 3)  # the one random stream every stage below draws from
     docs = _split_documents(seed, scale, world, cfg)
@@ -879,7 +878,7 @@ def _copies(rng, world, vocab, drafts) -> list:
         for _ in range(round(share * n_total)):
             i = copyable[uniform_int(rng, len(copyable))]
             if drafts[i].quality != "good" and uniform_int(rng, 3):
-                i = _pick(rng, good)  # two in three copies of junk are redrawn as good pages
+                i = pick(rng, good)  # two in three copies of junk are redrawn as good pages
             copies.append(_copy(rng, world, vocab, i, drafts[i], kind))
     return copies
 

@@ -24,7 +24,10 @@ import random
 
 import torch
 
-from .corpus import SEPARATOR, shuffled, training_text, uniform_int
+from .checks import non_negative_int, positive_int
+from .checks import seed as check_seed
+from .corpus import SEPARATOR, training_text
+from .rng import shuffled, uniform_int
 
 VOCAB_SIZE = 256
 EOT = ord(SEPARATOR)  # 0: the byte that ends every document
@@ -66,7 +69,7 @@ def pack(tokens, seq_len: int) -> torch.Tensor:
     the tail that does not fill a row is dropped. Returns a LongTensor ``[n_rows, seq_len + 1]``.
     """
     tokens = _stream(tokens, docs_ok=True)
-    _positive_int("seq_len", seq_len)
+    positive_int("seq_len", seq_len)
     n_rows = (len(tokens) - 1) // seq_len
     if n_rows < 1:
         raise ValueError(f"{len(tokens)} tokens cannot fill one row of seq_len + 1 = {seq_len + 1}")
@@ -83,8 +86,7 @@ def train_val_split(docs, val_fraction: float = 0.1, seed: int = 0) -> tuple[lis
     docs = list(docs)
     if not isinstance(val_fraction, (int, float)) or not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    check_seed(seed)
     if len(docs) < 2:
         raise ValueError(f"need at least 2 documents to split; got {len(docs)}")
     n_val = min(max(1, int(val_fraction * len(docs) + 0.5)), len(docs) - 1)
@@ -97,9 +99,8 @@ def train_val_split(docs, val_fraction: float = 0.1, seed: int = 0) -> tuple[lis
 def batch_seed(seed: int, step: int) -> int:
     """The seed of step ``step``'s batch: ``seed * 2**64 + step``, distinct for every pair with
     ``0 <= step < 2**64`` (Python's ``random.Random`` takes integers of any size)."""
-    for name, value in (("seed", seed), ("step", step)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{name} must be a non-negative int; got {value!r}")
+    check_seed(seed)
+    non_negative_int("step", step)
     if step >= 2**64:
         raise ValueError(f"step must be < 2**64; got {step}")
     return seed * 2**64 + step
@@ -113,8 +114,8 @@ def get_batch(tokens, step: int, batch_size: int, seq_len: int, seed: int = 0, d
     on earlier calls, or on the device, so batch k is the same whenever and wherever it is drawn.
     """
     tokens = _stream(tokens)
-    _positive_int("batch_size", batch_size)
-    _positive_int("seq_len", seq_len)
+    positive_int("batch_size", batch_size)
+    positive_int("seq_len", seq_len)
     n_starts = len(tokens) - seq_len
     if n_starts < 1:
         raise ValueError(f"seq_len={seq_len} needs at least {seq_len + 1} tokens; the stream has {len(tokens)}")
@@ -130,7 +131,7 @@ def get_batch(tokens, step: int, batch_size: int, seq_len: int, seed: int = 0, d
 def eval_batches(tokens, batch_size: int, seq_len: int):
     """Yield ``(x, y)`` over ``pack(tokens, seq_len)`` in order: every target once, no randomness
     (validation loss, bits per byte). The last batch may be smaller."""
-    _positive_int("batch_size", batch_size)
+    positive_int("batch_size", batch_size)
     rows = pack(tokens, seq_len)
     for i in range(0, len(rows), batch_size):
         chunk = rows[i : i + batch_size]
@@ -149,8 +150,3 @@ def _stream(tokens, docs_ok: bool = False) -> torch.Tensor:
     if tokens.dim() != 1 or tokens.is_floating_point() or tokens.is_complex() or tokens.dtype == torch.bool:
         raise ValueError(f"tokens must be a 1-D integer tensor; got {tokens.dtype} of shape {tuple(tokens.shape)}")
     return tokens
-
-
-def _positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}")

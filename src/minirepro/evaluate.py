@@ -18,6 +18,8 @@ lm-evaluation-harness (Gao et al.); on top of it:
 - **perplexity and bits per byte** (``rolling_loglikelihoods``, ``bits_per_byte``, ``perplexity``):
   every token of a text scored given the tokens before it; bits per byte = -sum(ll) / sum(UTF-8
   bytes) / ln 2, which does not depend on the tokenizer, so models with different tokenizers compare;
+- **held-out loss** (``heldout_loss``, ``mean_loss``): the mean next-token loss over a held-out token stream,
+  the one definition the training engine's evaluations, the scaling sweeps and the lectures share;
 - **few-shot prompts** (``few_shot_prompt``): GPT-3's protocol (Brown et al. 2020, Sec. 2.4):
   K solved examples drawn at random from the training set, separated by newlines, then the question;
 - **memorisation** (``greedy_continuation``, ``memorised``, ``memorisation_rate``): Pythia's
@@ -40,6 +42,7 @@ fixed order (longest first) and right-padded, which a causal model cannot see.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import random
@@ -51,8 +54,10 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from .corpus import shuffled, uniform_int
-from .data import EOT
+from .checks import int_at_least, is_int, positive_int
+from .checks import seed as check_seed
+from .data import EOT, eval_batches
+from .rng import pick, shuffled, uniform_int
 
 __all__ = [
     "LogLikelihood",
@@ -64,6 +69,8 @@ __all__ = [
     "acc_norm",
     "mc_metrics",
     "rolling_loglikelihoods",
+    "mean_loss",
+    "heldout_loss",
     "bits_per_byte",
     "perplexity",
     "few_shot_prompt",
@@ -126,14 +133,7 @@ def _window(model, n_ctx) -> int:
         n_ctx = getattr(getattr(model, "cfg", None), "n_ctx", None)
         if n_ctx is None:
             raise ValueError("cannot tell the model's context length: pass n_ctx=... (the course's GPT has cfg.n_ctx)")
-    if not isinstance(n_ctx, int) or isinstance(n_ctx, bool) or n_ctx < 1:
-        raise ValueError(f"n_ctx must be a positive int; got {n_ctx!r}")
-    return n_ctx
-
-
-def _positive(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}")
+    return positive_int("n_ctx", n_ctx)
 
 
 def _device(model) -> torch.device:
@@ -227,7 +227,7 @@ def loglikelihoods(model, requests, batch_size: int = 32, n_ctx: int | None = No
     ``model.cfg.n_ctx``) with the continuation is cut from the left. Requests are scored
     ``batch_size`` at a time, longest first, right-padded, in one forward pass per batch.
     """
-    _positive("batch_size", batch_size)
+    positive_int("batch_size", batch_size)
     n_ctx = _window(model, n_ctx)
     pairs = []
     for i, req in enumerate(requests):
@@ -282,7 +282,7 @@ def score_multiple_choice(model, context, choices, delimiter: str = " ", n_ctx: 
 
 def _gold(result: MCResult, gold) -> int:
     n = len(result.loglikelihoods)
-    if not isinstance(gold, int) or isinstance(gold, bool) or not 0 <= gold < n:
+    if not is_int(gold) or not 0 <= gold < n:
         raise ValueError(f"gold must be the index of the right choice, an int in [0, {n}); got {gold!r}")
     return gold
 
@@ -328,7 +328,7 @@ def rolling_loglikelihoods(
     n_ctx = _window(model, n_ctx)
     if stride is None:
         stride = max(1, n_ctx // 2)
-    _positive("stride", stride)
+    positive_int("stride", stride)
     if stride > n_ctx:
         raise ValueError(f"stride must be <= n_ctx={n_ctx}; got {stride}")
     single = isinstance(texts, (str, bytes))
@@ -348,6 +348,42 @@ def rolling_loglikelihoods(
     for t, r in zip(owner, _score(model, pairs, batch_size, n_ctx)):
         totals[t] += r.logprob
     return totals
+
+
+def mean_loss(model, batches, autocast=None) -> float:
+    """Mean next-token loss (nats per token) over ``(x, y)`` batches, every target counted once.
+
+    The course's one definition of a held-out loss: ``heldout_loss`` feeds it every row of a token stream,
+    the training engine a fixed sample of batches (``TrainConfig.eval_batches``). ``autocast`` is a context
+    manager to run the forward under (the engine's mixed precision); the loss itself is computed in fp32.
+    """
+    device = _device(model)
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    try:
+        with torch.no_grad():
+            for x, y in batches:
+                with autocast() if autocast is not None else contextlib.nullcontext():
+                    loss = model(x.to(device), y.to(device))[1]
+                total += loss.item() * y.numel()
+                count += y.numel()
+    finally:
+        model.train(was_training)
+    if not count:
+        raise ValueError("no batches to evaluate")
+    return total / count
+
+
+def heldout_loss(model, tokens, n_ctx: int, batch_size: int = 32, max_tokens: int | None = None) -> float:
+    """Mean next-token loss over a held-out token stream cut into consecutive rows of ``n_ctx`` (``data.pack``).
+
+    Deterministic: every target of the (first ``max_tokens``) tokens once, in order.
+    """
+    tokens = torch.as_tensor(tokens, dtype=torch.long)
+    if max_tokens is not None:
+        tokens = tokens[: positive_int("max_tokens", max_tokens) + 1]
+    return mean_loss(model, eval_batches(tokens, batch_size, n_ctx))
 
 
 def _bytes_of(texts) -> int:
@@ -410,10 +446,8 @@ def few_shot_prompt(
     the item's question (not on its position in a list), and is the same on every Python version.
     Score the answer as the continuation ``target.format(answer=...)``.
     """
-    if not isinstance(k, int) or isinstance(k, bool) or k < 0:
-        raise ValueError(f"k must be an int >= 0; got {k!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    int_at_least("k", k, 0)
+    check_seed(seed)
     question = _field(item, "question")
     candidates = [p for p in pool if _field(p, "question") != question]
     if k > len(candidates):
@@ -441,8 +475,8 @@ def greedy_continuation(model, prompts, n: int, batch_size: int = 64, n_ctx: int
     of any lengths (prompts of equal length are decoded together, ``batch_size`` at a time). When a
     prompt plus what has been written outgrows the window, the model sees the last ``n_ctx`` tokens.
     """
-    _positive("n", n)
-    _positive("batch_size", batch_size)
+    positive_int("n", n)
+    positive_int("batch_size", batch_size)
     n_ctx = _window(model, n_ctx)
     vocab = getattr(getattr(model, "cfg", None), "vocab_size", None)
     if isinstance(prompts, torch.Tensor):
@@ -480,8 +514,8 @@ def memorised(
     """Pythia's memorisation test, one bool per sequence: prompted with the first ``prompt_len``
     tokens, does greedy decoding write the next ``cont_len`` tokens exactly? Longer sequences use
     their first ``prompt_len + cont_len`` tokens; shorter ones are an error."""
-    _positive("prompt_len", prompt_len)
-    _positive("cont_len", cont_len)
+    positive_int("prompt_len", prompt_len)
+    positive_int("cont_len", cont_len)
     need = prompt_len + cont_len
     if isinstance(sequences, torch.Tensor):
         if sequences.dim() != 2:
@@ -526,9 +560,9 @@ def ngram_contaminated(items, documents, n: int = 13, max_docs: int | None = Non
     n-grams found in more than that many documents (GPT-3 ignored 13-grams frequent in its training data
     as common phrases; a leak copied that often is then missed too).
     """
-    _positive("n", n)
+    positive_int("n", n)
     if max_docs is not None:
-        _positive("max_docs", max_docs)
+        positive_int("max_docs", max_docs)
     item_grams = [_ngrams(t, n) for t in items]
     wanted = set().union(*item_grams) if item_grams else set()
     docs_with = Counter()
@@ -564,6 +598,78 @@ _GLUE = ("the", "of", "and", "a", "in", "is", "to", "was", "for", "on", "with", 
 _P_CORRECT = {"clean": 0.3, "fact": 0.55, "verbatim": 0.95, "heavy": 1.0, "paraphrase": 0.75}
 
 
+def _between(rng: random.Random, lo: int, hi: int) -> int:
+    """A uniform integer from ``lo`` to ``hi``, both included."""
+    return lo + uniform_int(rng, hi - lo + 1)
+
+
+def _invented_vocab(rng: random.Random) -> list:
+    """Invented words of 2 or 3 syllables, sorted, none of them a glue word, a stem word, "q" or "answer"."""
+    cons, vows = "bdfgklmnprstvz", "aeiou"
+    words = {"".join(pick(rng, cons) + pick(rng, vows) for _ in range(_between(rng, 2, 3))) for _ in range(6000)}
+    return sorted(words - set(_GLUE) - {w for s in _STEMS for w in s.split()} - {"q", "answer"})
+
+
+def _prose(rng: random.Random, vocab: list, n: int) -> list:
+    """``n`` words: a glue word three times in ten, else an invented word."""
+    return [pick(rng, _GLUE) if rng.random() < 0.3 else pick(rng, vocab) for _ in range(n)]
+
+
+def _benchmark_items(rng: random.Random, vocab: list, n_items: int) -> tuple:
+    """The items as ``(stem, content, answer)`` word lists, and as the questions a model is asked."""
+    parts, items = [], []
+    for _ in range(n_items):
+        stem = pick(rng, _STEMS).split()
+        content = [pick(rng, vocab) for _ in range(_between(rng, 2, 9))]
+        answer = [pick(rng, vocab) for _ in range(_between(rng, 1, 2))]
+        parts.append((stem, content, answer))
+        items.append(" ".join(stem + content) + "? Answer: " + " ".join(answer) + ".")
+    return parts, items
+
+
+def _document_sentence(rng: random.Random, vocab: list) -> list:
+    """A sentence of a training document: prose, one in seven quoting a stem (a quiz site, exam advice)."""
+    if rng.random() < 0.15:
+        return pick(rng, _STEMS).split() + _prose(rng, vocab, _between(rng, 3, 8))
+    return _prose(rng, vocab, _between(rng, 6, 16))
+
+
+def _contamination_kinds(rng: random.Random, n_items: int) -> list:
+    """What happens to each item: a fifth leak (verbatim, heavy, paraphrase: 2:1:2), a fifth have their
+    fact stated in prose ("fact"), the rest stay clean."""
+    kind = ["clean"] * n_items
+    order = shuffled(rng, range(n_items))
+    n_dirty = n_items // 5
+    for j, i in enumerate(order[:n_dirty]):
+        kind[i] = ("verbatim", "verbatim", "heavy", "paraphrase", "paraphrase")[j % 5]
+    for i in order[n_dirty : n_dirty + n_items // 5]:
+        kind[i] = "fact"
+    return kind
+
+
+def _leaked_sentences(rng: random.Random, vocab: list, part: tuple, kind: str) -> list:
+    """The sentences an item of this kind puts into the documents (none when it is clean)."""
+    stem, content, answer = part
+    if kind in ("verbatim", "heavy"):
+        copies = _between(rng, 1, 3) if kind == "verbatim" else _between(rng, 12, 30)
+        return [["q"] + stem + content + ["answer"] + answer for _ in range(copies)]
+    if kind == "paraphrase":  # one word in seven replaced
+        start = _between(rng, 0, 6)
+        words = stem + content + ["answer"] + answer
+        return [[pick(rng, vocab) if (p - start) % 7 == 0 else w for p, w in enumerate(words)]]
+    if kind == "fact":  # "the <last content words> is <answer>" inside prose
+        before = _prose(rng, vocab, _between(rng, 0, 4))
+        fact = ["the"] + content[-_between(rng, 2, 3) :] + ["is"] + answer
+        return [before + fact + _prose(rng, vocab, _between(rng, 0, 4))]
+    return []
+
+
+def _plant(rng: random.Random, docs: list, sentence: list) -> None:
+    """Insert ``sentence`` at a random place in a random document."""
+    d = uniform_int(rng, len(docs))
+    docs[d].insert(_between(rng, 0, len(docs[d])), sentence)
+
+
 def contamination_task(seed: int = 0, n_items: int = 1000, n_docs: int = 500) -> ContaminationTask:
     """A synthetic benchmark and training set with planted contamination and known ground truth.
 
@@ -575,68 +681,17 @@ def contamination_task(seed: int = 0, n_items: int = 1000, n_docs: int = 500) ->
     simulates the model: leaked items are mostly right, clean ones less often (``_P_CORRECT``). Deterministic:
     only ``random.Random(seed).random()`` is used.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
-    _positive("n_items", n_items)
-    _positive("n_docs", n_docs)
-    rng = random.Random(seed)
-
-    def pick(options):
-        return options[uniform_int(rng, len(options))]
-
-    def between(lo, hi):
-        return lo + uniform_int(rng, hi - lo + 1)
-
-    cons, vows = "bdfgklmnprstvz", "aeiou"
-    vocab = sorted(
-        {"".join(pick(cons) + pick(vows) for _ in range(between(2, 3))) for _ in range(6000)}
-        - set(_GLUE)
-        - {w for s in _STEMS for w in s.split()}
-        - {"q", "answer"}
-    )
-
-    def prose(n):
-        return [pick(_GLUE) if rng.random() < 0.3 else pick(vocab) for _ in range(n)]
-
-    parts, items = [], []
-    for _ in range(n_items):
-        stem = pick(_STEMS).split()
-        content = [pick(vocab) for _ in range(between(2, 9))]
-        answer = [pick(vocab) for _ in range(between(1, 2))]
-        parts.append((stem, content, answer))
-        items.append(" ".join(stem + content) + "? Answer: " + " ".join(answer) + ".")
-    docs = []
-    for _ in range(n_docs):
-        docs.append(
-            [
-                pick(_STEMS).split() + prose(between(3, 8)) if rng.random() < 0.15 else prose(between(6, 16))
-                for _ in range(between(4, 12))
-            ]
-        )
-
-    kind = ["clean"] * n_items
-    order = shuffled(rng, range(n_items))
-    n_dirty = n_items // 5
-    for j, i in enumerate(order[:n_dirty]):
-        kind[i] = ("verbatim", "verbatim", "heavy", "paraphrase", "paraphrase")[j % 5]
-    for i in order[n_dirty : n_dirty + n_items // 5]:
-        kind[i] = "fact"
-
-    def plant(sentence):
-        d = uniform_int(rng, n_docs)
-        docs[d].insert(between(0, len(docs[d])), sentence)
-
-    for (stem, content, answer), k in zip(parts, kind):
-        if k in ("verbatim", "heavy"):
-            for _ in range(between(1, 3) if k == "verbatim" else between(12, 30)):
-                plant(["q"] + stem + content + ["answer"] + answer)
-        elif k == "paraphrase":
-            start = between(0, 6)
-            plant(
-                [pick(vocab) if (p - start) % 7 == 0 else w for p, w in enumerate(stem + content + ["answer"] + answer)]
-            )
-        elif k == "fact":
-            plant(prose(between(0, 4)) + ["the"] + content[-between(2, 3) :] + ["is"] + answer + prose(between(0, 4)))
+    check_seed(seed)
+    positive_int("n_items", n_items)
+    positive_int("n_docs", n_docs)
+    rng = random.Random(seed)  # every draw below comes from it, in this order
+    vocab = _invented_vocab(rng)
+    parts, items = _benchmark_items(rng, vocab, n_items)
+    docs = [[_document_sentence(rng, vocab) for _ in range(_between(rng, 4, 12))] for _ in range(n_docs)]
+    kind = _contamination_kinds(rng, n_items)
+    for part, k in zip(parts, kind):
+        for sentence in _leaked_sentences(rng, vocab, part, k):
+            _plant(rng, docs, sentence)
     correct = [rng.random() < _P_CORRECT[k] for k in kind]
     documents = [" ".join(" ".join(s).capitalize() + "." for s in sentences) for sentences in docs]
     return ContaminationTask(items, documents, [k not in ("clean", "fact") for k in kind], correct, kind)

@@ -2,7 +2,8 @@
 
 Everything here is data copied from a paper or a datasheet, never a result the course derives:
 lectures print their own computation next to these numbers, and hidden tests check students
-against them. ``SOURCES`` maps each key to the citation a notebook should print.
+against them. ``SOURCES`` gives the citation of each figure or group of figures (``LLAMA3`` for the
+interruption counts, ``OPT_175B_HARDWARE`` for OPT's cluster), in one place a reader can scan.
 """
 
 from __future__ import annotations
@@ -101,7 +102,10 @@ GPUS = {
         "bf16",
         80,
         True,
-        "NVIDIA A100 datasheet: 312 TFLOPS bf16/fp16 tensor, dense (624 with sparsity), 19.5 TFLOPS fp32; 40GB and 80GB alike",
+        (
+            "NVIDIA A100 datasheet: 312 TFLOPS bf16/fp16 tensor, dense (624 with sparsity), 19.5 TFLOPS fp32; 40GB "
+            "and 80GB alike"
+        ),
         19.5e12,
     ),
     "A100 PCIe": GPU(
@@ -110,7 +114,10 @@ GPUS = {
         "bf16",
         80,
         True,
-        "NVIDIA A100 datasheet: the PCIe card's peak equals the SXM4's, 312 TFLOPS bf16/fp16 tensor dense, 19.5 TFLOPS fp32",
+        (
+            "NVIDIA A100 datasheet: the PCIe card's peak equals the SXM4's, 312 TFLOPS bf16/fp16 tensor dense, 19.5 "
+            "TFLOPS fp32"
+        ),
         19.5e12,
     ),
     "A10": GPU(
@@ -128,7 +135,10 @@ GPUS = {
         "bf16",
         24,
         True,
-        "NVIDIA publishes no A10G datasheet (an AWS-only A10 variant); third-party tensor peaks disagree, so none is given",
+        (
+            "NVIDIA publishes no A10G datasheet (an AWS-only A10 variant); third-party tensor peaks disagree, so "
+            "none is given"
+        ),
     ),
     "A40": GPU(
         "A40",
@@ -238,7 +248,10 @@ MODELS = (
         178e9,
         300e9,
         False,
-        "Lieber et al. 2021, Jurassic-1 technical white paper (J1-Jumbo: 178B params, 300B tokens); the same in Hoffmann et al. 2022, Table 1",
+        (
+            "Lieber et al. 2021, Jurassic-1 technical white paper (J1-Jumbo: 178B params, 300B tokens); the same in "
+            "Hoffmann et al. 2022, Table 1"
+        ),
     ),
     Model(
         "GPT-J",
@@ -265,7 +278,10 @@ MODELS = (
         530e9,
         270e9,
         False,
-        "Smith et al. 2022, Megatron-Turing NLG 530B (arXiv 2201.11990): 530B params, 270B tokens; the same in Hoffmann et al. 2022, Table 1",
+        (
+            "Smith et al. 2022, Megatron-Turing NLG 530B (arXiv 2201.11990): 530B params, 270B tokens; the same in "
+            "Hoffmann et al. 2022, Table 1"
+        ),
     ),
     Model("Chinchilla", "DeepMind", "2022-03", 70e9, 1.4e12, False, "Hoffmann et al. 2022, Table 1 and §4.1"),
     Model(
@@ -285,7 +301,10 @@ MODELS = (
         175e9,
         180e9,
         True,
-        "Zhang et al. 2022, §2.3: a corpus of roughly 180B tokens; the LR schedule of §2.2 spans 300B, so it may have seen more",
+        (
+            "Zhang et al. 2022, §2.3: a corpus of roughly 180B tokens; the LR schedule of §2.2 spans 300B, so it may "
+            "have seen more"
+        ),
     ),
     Model(
         "GLM-130B",
@@ -368,15 +387,26 @@ GPT3_PATTERSON_DAYS = 14.8
 SOURCES = {
     "GPT3_SIZES": "Brown et al. 2020, Table 2.1",
     "GPT3_175B_TRAIN_FLOPS": "Brown et al. 2020, App. D, Table D.1",
-    "GPT3_13B": "Brown et al. 2020, App. D, Table D.1 (13B: 12,850M params, 2.31e22 FLOPs); Table 2.1 prints d_model 5140",
-    "GPUS": "NVIDIA datasheets (V100, T4, A10, A40, A100, L4, L40, L40S, H100, H200); dense tensor-core peaks, and fp32",
+    "GPT3_13B": (
+        "Brown et al. 2020, App. D, Table D.1 (13B: 12,850M params, 2.31e22 FLOPs); Table 2.1 prints d_model 5140"
+    ),
+    "GPUS": (
+        "NVIDIA datasheets (V100, T4, A10, A40, A100, L4, L40, L40S, H100, H200); dense tensor-core peaks, and fp32"
+    ),
     "MODELS": "each model's paper or model card, as named in Model.source",
     "CHINCHILLA_FIT": "Hoffmann et al. 2022, Approach 3 (§3.3; App. D.2, Eq. 10), rounded as printed",
     "CHINCHILLA_FIT_UNROUNDED": "Hoffmann et al. 2022's Approach 3 before rounding, as quoted by Besiroglu et al. 2024",
     "EPOCH_FIT": "Besiroglu et al. 2024",
-    "GOPHER_TRAIN_FLOPS": "Hoffmann et al. 2022, §3 (Gopher's budget, 5.76e23 FLOPs, in the projections of Figures 1-4)",
-    "CHINCHILLA_APPROACH3_N_AT_GOPHER": "Hoffmann et al. 2022, Figure 4 caption: Approach 3's optimal model at Gopher's budget is 40B parameters",
-    "PATTERSON": "Patterson et al. 2021, Carbon Emissions and Large Neural Network Training (arXiv:2104.10350), GPT-3: 10,000 V100s, 14.8 days",
+    "GOPHER_TRAIN_FLOPS": (
+        "Hoffmann et al. 2022, §3 (Gopher's budget, 5.76e23 FLOPs, in the projections of Figures 1-4)"
+    ),
+    "CHINCHILLA_APPROACH3_N_AT_GOPHER": (
+        "Hoffmann et al. 2022, Figure 4 caption: Approach 3's optimal model at Gopher's budget is 40B parameters"
+    ),
+    "PATTERSON": (
+        "Patterson et al. 2021, Carbon Emissions and Large Neural Network Training (arXiv:2104.10350), "
+        "GPT-3: 10,000 V100s, 14.8 days"
+    ),
     "LLAMA3": 'Dubey et al. 2024, §3.3.4 ("16K GPUs"; 54-day snapshot) and Table 5 (interruption counts)',
     "OPT_175B_HARDWARE": "Zhang et al. 2022, §2.4: 992 80GB A100 GPUs, fp16 with dynamic loss scaling",
     "PUBLISHED_MFU": "Chowdhery et al. 2022 (PaLM), Table 3",

@@ -23,6 +23,24 @@ def flops_per_token(n_params: float, n_layer: int, n_ctx: int, d_model: int) -> 
     return 6.0 * n_params + 12.0 * n_layer * n_ctx * d_model
 
 
+def matmul_params(cfg: GPTConfig) -> int:
+    """The N of 6N: the parameters that multiply every token, counted without allocating the model.
+
+    Kaplan et al. 2020 use non-embedding N; the output layer is a vocab x d_model product for every token
+    too, and on a small model a large share of the work, so it is counted (tied to the token embedding, it
+    is not in the non-embedding count; untied, it already is). The input lookups are not matmuls.
+    """
+    with torch.device("meta"):  # no memory, and the random generator is not touched
+        gpt = GPT(cfg)
+    n = gpt.num_params(non_embedding=True)
+    return n + (cfg.vocab_size * cfg.d_model if cfg.tie_embeddings else 0)
+
+
+def model_flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> float:
+    """``flops_per_token`` of this model at ``seq_len`` tokens of context (default: its n_ctx)."""
+    return flops_per_token(matmul_params(cfg), cfg.n_layer, seq_len or cfg.n_ctx, cfg.d_model)
+
+
 @dataclass
 class Throughput:
     tokens_per_s: float
@@ -99,10 +117,7 @@ def measure_training_throughput(
         step()
     sync()
     seconds = (time.perf_counter() - t0) / steps
-    # 6N counts matrix products. Kaplan et al. 2020 use non-embedding N; the output layer (tied to the
-    # token embedding, so not in that count) is a vocab x d_model product for every token too, and on a
-    # small model it is a large share of the work, so it is counted here. The input lookup is not a matmul.
-    n = model.num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
+    n = matmul_params(cfg)
     fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
     tps = batch_size * cfg.n_ctx / seconds
     return Throughput(tps, fpt, tps * fpt, n, seconds, device, precision, device_peak(device, precision))

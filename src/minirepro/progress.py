@@ -11,7 +11,7 @@ from __future__ import annotations
 def tqdm(*args, **kwargs):
     """A progress bar: ``tqdm.auto``'s when ipywidgets is importable, ``tqdm.std``'s (text) otherwise."""
     try:
-        import ipywidgets  # noqa: F401
+        import ipywidgets  # noqa: F401 (only its presence is tested: tqdm.auto needs it for a widget bar)
         from tqdm.auto import tqdm as bar
     except ImportError:
         from tqdm.std import tqdm as bar

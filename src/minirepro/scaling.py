@@ -27,7 +27,7 @@ What N and C mean here
   parameters, the embedding tables are a large share of all parameters, yet a lookup costs no
   FLOPs, so counting them would blur the relation between N and compute. Rows also carry
   ``n_params_total`` so a notebook can show how much the choice matters.
-- **FLOPs per token** are ``measure.flops_per_token(N + vocab * d_model, n_layer, n_ctx, d_model)``:
+- **FLOPs per token** are ``measure.model_flops_per_token(cfg)`` (``measure.matmul_params``: N + vocab * d_model):
   6 FLOPs per token for each weight that multiplies every token (the non-embedding weights plus the
   output layer, a ``vocab x d_model`` product even when tied) and 12 * n_layer * n_ctx * d_model
   for attention's score and value products (PaLM, Chowdhery et al. 2022, App. B). It is the same
@@ -55,8 +55,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import eval_batches
-from .measure import flops_per_token
+from .checks import int_at_least, positive_int, positive_number
+from .evaluate import heldout_loss
+from .measure import model_flops_per_token
 from .model import GPT, GPTConfig
 
 FORMAT = "minirepro.scaling/1"
@@ -120,8 +121,7 @@ def count_params(model: GPTConfig) -> tuple[int, int]:
 
 def run_flops_per_token(model: GPTConfig) -> float:
     """Training FLOPs per token of a model (6 x matmul weights + attention; see the module docstring)."""
-    n, _ = count_params(model)
-    return flops_per_token(n + model.vocab_size * model.d_model, model.n_layer, model.n_ctx, model.d_model)
+    return model_flops_per_token(model)
 
 
 def _as_config(shape, n_ctx: int) -> GPTConfig:
@@ -146,14 +146,12 @@ def isoflop_plan(budgets, shapes, batch_size: int, n_ctx: int, min_steps: int = 
     too small for that model (drop the model from that budget or raise the budget).
     """
     for name, value in (("batch_size", batch_size), ("n_ctx", n_ctx), ("min_steps", min_steps)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}")
+        positive_int(name, value)
     budgets = list(budgets)
     if not budgets:
         raise ValueError("budgets is empty: give at least one compute budget in FLOPs")
     for c in budgets:
-        if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) or c <= 0:
-            raise ValueError(f"a budget must be a positive number of FLOPs; got {c!r}")
+        positive_number("a budget", c, "a positive number of FLOPs")
     if len(set(budgets)) != len(budgets):
         raise ValueError(f"budgets repeat: {budgets}")
     if isinstance(shapes, dict):
@@ -194,27 +192,6 @@ def isoflop_plan(budgets, shapes, batch_size: int, n_ctx: int, min_steps: int = 
     return plan
 
 
-@torch.no_grad()
-def validation_loss(model: GPT, val_tokens, n_ctx: int, batch_size: int = 32, max_tokens: int | None = None) -> float:
-    """Mean next-token loss (nats per token) over ``val_tokens`` cut into consecutive rows of ``n_ctx``.
-
-    Deterministic: every target of the (first ``max_tokens``) validation tokens once, in order.
-    """
-    val_tokens = torch.as_tensor(val_tokens, dtype=torch.long)
-    if max_tokens is not None:
-        val_tokens = val_tokens[: max_tokens + 1]
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    total, count = 0.0, 0
-    for x, y in eval_batches(val_tokens, batch_size, n_ctx):
-        _, loss = model(x.to(device), y.to(device))
-        total += loss.item() * y.numel()
-        count += y.numel()
-    model.train(was_training)
-    return total / count
-
-
 def run_sweep(
     plan,
     tokens,
@@ -245,15 +222,38 @@ def run_sweep(
     ``device`` and ``precision`` are the engine's (``"auto"``: a GPU if there is one). Other keyword
     arguments go to ``TrainConfig`` unchanged.
 
-    ``loss`` is the validation loss after training (``validation_loss`` over the first
+    ``loss`` is the validation loss after training (``evaluate.heldout_loss`` over the first
     ``eval_tokens`` tokens of ``val_tokens``, the same tokens for every run); ``train_loss`` the mean
     training loss of the last 10% of steps; ``epochs`` how many times over ``tokens`` the run's D
     would go (above 1, data repeats); ``wall_s`` the seconds the run took (the only field that
     varies between two identical sweeps).
     """
     from .progress import tqdm
-    from .train import TrainConfig, train
+    from .train import train
 
+    plan = _check_sweep(plan, warmup_frac, schedule_steps)
+    lr_of = lr if callable(lr) else (lambda model: lr)
+    tokens = torch.as_tensor(tokens, dtype=torch.long)
+    val_tokens = torch.as_tensor(val_tokens, dtype=torch.long)
+    longest = max(p.n_ctx for p in plan)
+    if val_tokens.dim() != 1 or val_tokens.numel() < longest + 1:
+        raise ValueError(f"val_tokens must be a 1-D tensor of at least n_ctx + 1 = {longest + 1} tokens")
+    schedule = dict(warmup_frac=warmup_frac, min_lr_ratio=min_lr_ratio, schedule_steps=schedule_steps)
+    engine = dict(weight_decay=weight_decay, grad_clip=grad_clip, precision=precision, device=device, seed=seed)
+    rows = []
+    bar = tqdm(plan, desc="IsoFLOP sweep", disable=not progress)
+    for p in bar:
+        bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", steps=p.steps)
+        peak_lr = positive_number("the learning rate", float(lr_of(p.model)), f"a positive number (for {p.model})")
+        t0 = time.perf_counter()
+        run = train(_run_config(p, peak_lr, **schedule, **engine, **train_kwargs), tokens, until=p.steps)
+        loss = heldout_loss(run.model, val_tokens, p.n_ctx, max_tokens=eval_tokens)
+        rows.append(_result_row(p, run, peak_lr, seed, loss, len(tokens), time.perf_counter() - t0))
+        bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", loss=f"{loss:.3f}")
+    return rows
+
+
+def _check_sweep(plan, warmup_frac, schedule_steps) -> list:
     plan = list(plan)
     if not plan:
         raise ValueError("the plan is empty: make one with isoflop_plan")
@@ -261,71 +261,57 @@ def run_sweep(
         raise TypeError("plan must be a list of PlannedRun, as isoflop_plan returns")
     if not 0 <= warmup_frac < 1:
         raise ValueError(f"warmup_frac must be in [0, 1); got {warmup_frac!r}")
-    if schedule_steps is not None and (not isinstance(schedule_steps, int) or schedule_steps < 1):
-        raise ValueError(f"schedule_steps must be a positive int or None; got {schedule_steps!r}")
-    lr_of = lr if callable(lr) else (lambda model: lr)
-    tokens = torch.as_tensor(tokens, dtype=torch.long)
-    val_tokens = torch.as_tensor(val_tokens, dtype=torch.long)
-    longest = max(p.n_ctx for p in plan)
-    if val_tokens.dim() != 1 or val_tokens.numel() < longest + 1:
-        raise ValueError(f"val_tokens must be a 1-D tensor of at least n_ctx + 1 = {longest + 1} tokens")
-    rows = []
-    bar = tqdm(plan, desc="IsoFLOP sweep", disable=not progress)
-    for p in bar:
-        bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", steps=p.steps)
-        total_steps = max(schedule_steps or p.steps, p.steps)
-        peak_lr = float(lr_of(p.model))
-        if not math.isfinite(peak_lr) or peak_lr <= 0:
-            raise ValueError(f"the learning rate must be a positive number; got {peak_lr!r} for {p.model}")
-        cfg = TrainConfig(
-            model=p.model,
-            steps=total_steps,
-            batch_size=p.batch_size,
-            seq_len=p.n_ctx,
-            lr=peak_lr,
-            min_lr_ratio=min_lr_ratio,
-            warmup_steps=max(1, round(warmup_frac * total_steps)),
-            weight_decay=weight_decay,
-            grad_clip=grad_clip,
-            precision=precision,
-            device=device,
-            seed=seed,
-            data_seed=seed,
-            eval_every=0,
-            probe_every=0,
-            progress=False,
-            **train_kwargs,
-        )
-        t0 = time.perf_counter()
-        run = train(cfg, tokens, until=p.steps)
-        loss = validation_loss(run.model, val_tokens, p.n_ctx, max_tokens=eval_tokens)
-        wall = time.perf_counter() - t0
-        kept = run.log.losses
-        tail = kept[-max(1, len(kept) // 10) :]
-        rows.append(
-            {
-                "budget": p.budget,
-                "flops": p.flops,
-                "n_params": p.n_params,
-                "n_params_total": p.n_params_total,
-                "flops_per_token": p.flops_per_token,
-                "tokens": p.tokens,
-                "steps": p.steps,
-                "batch_size": p.batch_size,
-                "n_ctx": p.n_ctx,
-                "n_layer": p.model.n_layer,
-                "n_head": p.model.n_head,
-                "d_model": p.model.d_model,
-                "lr": peak_lr,
-                "seed": seed,
-                "loss": loss,
-                "train_loss": sum(tail) / len(tail),
-                "epochs": p.tokens / len(tokens),
-                "wall_s": wall,
-            }
-        )
-        bar.set_postfix(C=f"{p.budget:.2g}", N=f"{p.n_params:,}", loss=f"{loss:.3f}")
-    return rows
+    if schedule_steps is not None:
+        int_at_least("schedule_steps", schedule_steps, 1, "a positive int or None")
+    return plan
+
+
+def _run_config(p: PlannedRun, peak_lr: float, *, warmup_frac, min_lr_ratio, schedule_steps, seed, **engine):
+    """The engine's configuration of one planned run: its schedule spans ``max(schedule_steps, steps)``."""
+    from .train import TrainConfig
+
+    total_steps = max(schedule_steps or p.steps, p.steps)
+    return TrainConfig(
+        model=p.model,
+        steps=total_steps,
+        batch_size=p.batch_size,
+        seq_len=p.n_ctx,
+        lr=peak_lr,
+        min_lr_ratio=min_lr_ratio,
+        warmup_steps=max(1, round(warmup_frac * total_steps)),
+        seed=seed,
+        data_seed=seed,
+        eval_every=0,
+        probe_every=0,
+        progress=False,
+        **engine,
+    )
+
+
+def _result_row(p: PlannedRun, run, peak_lr: float, seed: int, loss: float, n_tokens: int, wall: float) -> dict:
+    """One row of ``ROW_FIELDS``: the plan's numbers, the run's losses and its wall time."""
+    kept = run.log.losses
+    tail = kept[-max(1, len(kept) // 10) :]
+    return {
+        "budget": p.budget,
+        "flops": p.flops,
+        "n_params": p.n_params,
+        "n_params_total": p.n_params_total,
+        "flops_per_token": p.flops_per_token,
+        "tokens": p.tokens,
+        "steps": p.steps,
+        "batch_size": p.batch_size,
+        "n_ctx": p.n_ctx,
+        "n_layer": p.model.n_layer,
+        "n_head": p.model.n_head,
+        "d_model": p.model.d_model,
+        "lr": peak_lr,
+        "seed": seed,
+        "loss": loss,
+        "train_loss": sum(tail) / len(tail),
+        "epochs": p.tokens / n_tokens,
+        "wall_s": wall,
+    }
 
 
 def save_results(path, rows, meta: dict | None = None) -> Path:

@@ -25,6 +25,7 @@ from types import MappingProxyType
 import torch
 
 from . import corpus, crawl
+from .config import SCALES
 
 GPT2_SMALL = dict(n_layer=12, n_head=12, d_model=768, n_ctx=1024, vocab_size=50304)  # GPT-2 small, vocab padded to 64
 
@@ -51,23 +52,29 @@ _REGISTRY: dict[tuple[str, str], dict] = {
     ("lab01_compute_budgeting", "full"): dict(MODEL=dict(GPT2_SMALL), BATCH=8, STEPS=20, WARMUP=2),
     # the mini-runs of section 6: one per training stream, same model, steps and data order
     ("02_data", "smoke"): dict(
-        CRAWL=dict(crawl.SCALES["smoke"]), MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64), STEPS=300, BATCH=16
+        CRAWL=dict(crawl.CRAWL_SIZES["smoke"]),
+        MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
+        STEPS=300,
+        BATCH=16,
     ),
     ("02_data", "full"): dict(
-        CRAWL=dict(crawl.SCALES["full"]), MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128), STEPS=2000, BATCH=32
+        CRAWL=dict(crawl.CRAWL_SIZES["full"]),
+        MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128),
+        STEPS=2000,
+        BATCH=32,
     ),
     # the lab's crawl is the notebook's scale; the decision of question 12 is always tuned on a smoke-sized crawl
-    ("lab02_data", "smoke"): dict(CRAWL=dict(crawl.SCALES["smoke"]), TUNE_CRAWL="smoke"),
-    ("lab02_data", "full"): dict(CRAWL=dict(crawl.SCALES["full"]), TUNE_CRAWL="smoke"),
+    ("lab02_data", "smoke"): dict(CRAWL=dict(crawl.CRAWL_SIZES["smoke"]), TUNE_CRAWL="smoke"),
+    ("lab02_data", "full"): dict(CRAWL=dict(crawl.CRAWL_SIZES["full"]), TUNE_CRAWL="smoke"),
     ("03_stability", "smoke"): dict(
-        CORPUS=dict(corpus.SCALES["smoke"]),
+        CORPUS=dict(corpus.CORPUS_SIZES["smoke"]),
         MODEL=dict(n_layer=2, n_head=4, d_model=64, n_ctx=64),
         STEPS=200,
         BATCH=8,
         PREC_STEPS=60,
     ),
     ("03_stability", "full"): dict(
-        CORPUS=dict(corpus.SCALES["full"]),
+        CORPUS=dict(corpus.CORPUS_SIZES["full"]),
         MODEL=dict(n_layer=4, n_head=4, d_model=128, n_ctx=128),
         STEPS=1000,
         BATCH=32,
@@ -75,7 +82,7 @@ _REGISTRY: dict[tuple[str, str], dict] = {
     ),
     # the IsoFLOP sweep: budget C (FLOPs) -> the d_model of each run at that budget
     ("04_scaling_laws", "smoke"): dict(
-        CORPUS=dict(corpus.SCALES["smoke"]),
+        CORPUS=dict(corpus.CORPUS_SIZES["smoke"]),
         N_LAYER=2,
         N_CTX=64,
         BATCH=8,
@@ -83,7 +90,7 @@ _REGISTRY: dict[tuple[str, str], dict] = {
         WIDTHS={4e9: [4, 6, 8, 10], 1.2e10: [6, 8, 10, 14, 20], 3.6e10: [8, 12, 16, 24]},
     ),
     ("04_scaling_laws", "full"): dict(
-        CORPUS=dict(corpus.SCALES["full"]),
+        CORPUS=dict(corpus.CORPUS_SIZES["full"]),
         N_LAYER=2,
         N_CTX=64,
         BATCH=8,
@@ -97,7 +104,7 @@ _REGISTRY: dict[tuple[str, str], dict] = {
         },
     ),
     ("05_evaluation", "smoke"): dict(
-        CORPUS=dict(corpus.SCALES["smoke"]),
+        CORPUS=dict(corpus.CORPUS_SIZES["smoke"]),
         SIZES={
             "1×32": dict(n_layer=1, n_head=2, d_model=32),
             "2×32": dict(n_layer=2, n_head=2, d_model=32),
@@ -114,7 +121,7 @@ _REGISTRY: dict[tuple[str, str], dict] = {
         BPB_DOCS=300,
     ),
     ("05_evaluation", "full"): dict(
-        CORPUS=dict(corpus.SCALES["full"]),
+        CORPUS=dict(corpus.CORPUS_SIZES["full"]),
         SIZES={
             "2×64": dict(n_layer=2, n_head=4, d_model=64),
             "4×128": dict(n_layer=4, n_head=4, d_model=128),
@@ -137,13 +144,11 @@ NOTES = {
     "MODEL": "GPTConfig fields",
     "STEPS": "optimizer steps per run",
     "BATCH": "sequences per step",
-    "CRAWL": "crawl.SCALES: pages generated",
-    "CORPUS": "corpus.SCALES: documents generated",
+    "CRAWL": "crawl.CRAWL_SIZES: pages generated",
+    "CORPUS": "corpus.CORPUS_SIZES: documents generated",
     "WIDTHS": "budget C (FLOPs) -> d_model of each run",
     "SIZES": "model sizes compared",
 }
-
-SCALES = ("smoke", "full")
 
 
 def notebooks() -> list[str]:

@@ -34,6 +34,7 @@ import torch
 
 from .config import resolve_device
 from .data import get_batch
+from .evaluate import mean_loss
 from .gpus import device_name, device_peak, format_mfu, resolve_precision
 from .model import GPT, GPTConfig
 
@@ -390,11 +391,9 @@ def throughput(model: GPT, eng: _Engine, n_tokens: int, seconds: float, seq_len:
     its datasheet peak (None where the table does not hold the GPU)."""
     out = {"tokens_per_s": n_tokens / max(seconds, 1e-9)}
     if eng.peak:
-        from .measure import flops_per_token
+        from .measure import model_flops_per_token
 
-        cfg = eng.cfg.model
-        n = model.num_params(non_embedding=True) + cfg.vocab_size * cfg.d_model
-        out["mfu"] = out["tokens_per_s"] * flops_per_token(n, cfg.n_layer, seq_len, cfg.d_model) / eng.peak
+        out["mfu"] = out["tokens_per_s"] * model_flops_per_token(eng.cfg.model, seq_len) / eng.peak
     elif eng.device.startswith("cuda"):
         out["mfu"] = None  # a GPU the table does not hold: unknown, not a guess
     return out
@@ -403,15 +402,11 @@ def throughput(model: GPT, eng: _Engine, n_tokens: int, seconds: float, seq_len:
 def evaluate(model: GPT, eng: _Engine) -> float:
     """Mean loss on ``eval_batches`` fixed batches of the held-out tokens (the same batches every time)."""
     cfg = eng.cfg
-    model.eval()
-    losses = []
-    with torch.no_grad():
-        for i in range(cfg.eval_batches):
-            x, y = get_batch(eng.val_tokens, i, cfg.batch_size, cfg.seq_len, seed=cfg.data_seed + 1)
-            with eng.autocast():
-                losses.append(model(x, y)[1].item())
-    model.train()
-    return sum(losses) / len(losses)
+    batches = (
+        get_batch(eng.val_tokens, i, cfg.batch_size, cfg.seq_len, seed=cfg.data_seed + 1)
+        for i in range(cfg.eval_batches)
+    )
+    return mean_loss(model, batches, eng.autocast)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 # expect: flagged
 # %% cell: param_count
 ip = get_ipython()
-ip.input_transformers_cleanup.append(lambda lines: [l.replace("assert ", "pass  # ") for l in lines])
+ip.input_transformers_cleanup.append(lambda lines: [line.replace("assert ", "pass  # ") for line in lines])
 
 
 def param_count(n_layer, d_model, n_vocab=50257, n_ctx=2048):

@@ -1,4 +1,5 @@
-# Wrong answer: half the attention term (Kaplan's count, 6 n_layer n_ctx d_model), where the question asks for PaLM's full square
+# Wrong answer: half the attention term (Kaplan's count, 6 n_layer n_ctx d_model), where the question asks for PaLM's
+# full square
 # targets: test_flops_per_token
 # %% cell: flops_per_token
 def flops_per_token(n_layer, d_model, n_ctx):

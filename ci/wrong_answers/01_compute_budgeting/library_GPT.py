@@ -1,4 +1,5 @@
-# Wrong answer: builds the course's GPT on the meta device and lets it count (minirepro.model.GPT): the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: builds the course's GPT on the meta device and lets it count (minirepro.model.GPT): the library's
+# finished version, wrapped in one line (switched off while grading)
 # targets: test_param_count
 # %% cell: param_count
 import torch

@@ -1,4 +1,5 @@
-# Wrong answer: budget.activation_bytes: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: budget.activation_bytes: the library's finished version, wrapped in one line (switched off while
+# grading)
 # targets: test_activations
 # %% cell: activation_bytes
 from minirepro import budget

@@ -1,4 +1,5 @@
-# Wrong answer: scaling.compute_optimal for the split: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: scaling.compute_optimal for the split: the library's finished version, wrapped in one line (switched off
+# while grading)
 # targets: test_plan
 # %% cell: plan
 from minirepro import scaling

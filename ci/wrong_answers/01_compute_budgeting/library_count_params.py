@@ -1,4 +1,5 @@
-# Wrong answer: scaling.count_params on a GPTConfig: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: scaling.count_params on a GPTConfig: the library's finished version, wrapped in one line (switched off
+# while grading)
 # targets: test_param_count
 # %% cell: param_count
 from minirepro.model import GPTConfig

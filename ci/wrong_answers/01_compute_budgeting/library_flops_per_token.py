@@ -1,4 +1,5 @@
-# Wrong answer: measure.flops_per_token with N = 12 L d^2: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: measure.flops_per_token with N = 12 L d^2: the library's finished version, wrapped in one line (switched
+# off while grading)
 # targets: test_flops_per_token
 # %% cell: flops_per_token
 from minirepro.measure import flops_per_token as _lib_fpt

@@ -1,4 +1,5 @@
-# Wrong answer: budget.interruption_rate on Llama 3's figures: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: budget.interruption_rate on Llama 3's figures: the library's finished version, wrapped in one line
+# (switched off while grading)
 # targets: test_interruptions
 # %% cell: failures
 from minirepro import budget

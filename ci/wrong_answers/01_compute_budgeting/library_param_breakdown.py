@@ -1,4 +1,5 @@
-# Wrong answer: budget.param_breakdown summed: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: budget.param_breakdown summed: the library's finished version, wrapped in one line (switched off while
+# grading)
 # targets: test_param_count
 # %% cell: param_count
 from minirepro import budget

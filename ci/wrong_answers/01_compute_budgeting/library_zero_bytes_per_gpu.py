@@ -1,4 +1,5 @@
-# Wrong answer: budget.zero_bytes_per_gpu: the library's finished version, wrapped in one line (switched off while grading)
+# Wrong answer: budget.zero_bytes_per_gpu: the library's finished version, wrapped in one line (switched off while
+# grading)
 # targets: test_zero
 # %% cell: zero_bytes_per_gpu
 from minirepro import budget

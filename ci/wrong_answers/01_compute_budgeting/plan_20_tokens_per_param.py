@@ -2,7 +2,7 @@
 # targets: test_plan
 # %% cell: plan
 def plan_training(scenario):
-    s, fit = scenario, scenario["fit"]
+    s, fit = scenario, scenario["fit"]  # noqa: F841 (the scenario's fit read and ignored: the mistake kept)
 
     def delivered(g):
         hours = min(24 * s["max_days"], s["budget_usd"] / (g * s["usd_per_gpu_hour"]))

@@ -1,4 +1,5 @@
-# Wrong answer: the alphabetic-word rule asks for words made only of letters (str.isalpha), so "river." and "1742," count as non-words
+# Wrong answer: the alphabetic-word rule asks for words made only of letters (str.isalpha), so "river." and "1742,"
+# count as non-words
 # targets: test_gopher
 # %% cell: gopher
 def gopher_failures(text):

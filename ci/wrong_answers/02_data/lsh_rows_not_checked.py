@@ -1,4 +1,5 @@
-# Wrong answer: bands x rows is not checked against the number of hashes; the rows per band are recomputed as num_perm // bands
+# Wrong answer: bands x rows is not checked against the number of hashes; the rows per band are recomputed as num_perm
+# // bands
 # targets: test_lsh
 # %% cell: lsh
 def lsh_candidates(signatures, bands, rows):

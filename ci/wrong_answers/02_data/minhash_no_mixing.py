@@ -1,4 +1,5 @@
-# Wrong answer: (a x + b) mod (2^61 - 1) with a, b < 2^32 -- nearly monotone in x, so the "permutations" agree with each other
+# Wrong answer: (a x + b) mod (2^61 - 1) with a, b < 2^32 -- nearly monotone in x, so the "permutations" agree with each
+# other
 # targets: test_minhash
 # %% cell: minhash
 def minhash_signatures(shingle_sets, num_perm=128, seed=0):

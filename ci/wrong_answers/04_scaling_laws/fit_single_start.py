@@ -1,4 +1,5 @@
-# Wrong answer: one L-BFGS run from a single starting point (all zeros) instead of the grid: it stops in a poorer local minimum
+# Wrong answer: one L-BFGS run from a single starting point (all zeros) instead of the grid: it stops in a poorer local
+# minimum
 # targets: test_fit
 # %% cell: fit
 def fit_scaling_law(N, D, L, delta=1e-3):

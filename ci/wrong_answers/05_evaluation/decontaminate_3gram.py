@@ -1,4 +1,5 @@
-# Wrong answer: 3-grams with the shared stems ignored: so short that a prose sentence stating an item's fact flags it (too aggressive)
+# Wrong answer: 3-grams with the shared stems ignored: so short that a prose sentence stating an item's fact flags it
+# (too aggressive)
 # targets: test_decontaminate
 # %% cell: decontaminate
 def decontaminate(items, documents):

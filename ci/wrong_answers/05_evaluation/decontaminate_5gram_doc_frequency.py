@@ -1,4 +1,5 @@
-# Wrong answer: 5-grams, ignoring those found in more than 10 documents: the stems go, but so do the heavily mirrored leaks
+# Wrong answer: 5-grams, ignoring those found in more than 10 documents: the stems go, but so do the heavily mirrored
+# leaks
 # targets: test_decontaminate
 # %% cell: decontaminate
 def decontaminate(items, documents):

@@ -1,4 +1,5 @@
-# Wrong answer: 5-grams with nothing ignored: the question stems that quiz pages quote flag three quarters of the clean items
+# Wrong answer: 5-grams with nothing ignored: the question stems that quiz pages quote flag three quarters of the clean
+# items
 # targets: test_decontaminate
 # %% cell: decontaminate
 def decontaminate(items, documents):

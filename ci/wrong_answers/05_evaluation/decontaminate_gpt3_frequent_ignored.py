@@ -1,4 +1,5 @@
-# Wrong answer: 13-grams, ignoring those found in more than 10 documents (as GPT-3 did): a quiz mirrored on many pages is ignored too
+# Wrong answer: 13-grams, ignoring those found in more than 10 documents (as GPT-3 did): a quiz mirrored on many pages
+# is ignored too
 # targets: test_decontaminate
 # %% cell: decontaminate
 def decontaminate(items, documents):

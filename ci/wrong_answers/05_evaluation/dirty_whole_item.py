@@ -1,4 +1,5 @@
-# Wrong answer: an item is dirty only when ALL its words appear in a row in a document (the whole item leaked), not when it shares an n-gram
+# Wrong answer: an item is dirty only when ALL its words appear in a row in a document (the whole item leaked), not when
+# it shares an n-gram
 # targets: test_dirty
 # %% cell: dirty
 def dirty_items(items, documents, n=13):

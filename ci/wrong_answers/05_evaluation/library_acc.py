@@ -1,4 +1,5 @@
-# Wrong answer: the library's minirepro.evaluate.acc and acc_norm on a result built from the student's own log-likelihoods
+# Wrong answer: the library's minirepro.evaluate.acc and acc_norm on a result built from the student's own
+# log-likelihoods
 # targets: test_choices
 # %% cell: choices
 from minirepro import evaluate as ev

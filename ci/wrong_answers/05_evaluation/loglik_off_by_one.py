@@ -1,4 +1,5 @@
-# Wrong answer: off-by-one in the continuation window: scores the last context token and drops the last continuation token
+# Wrong answer: off-by-one in the continuation window: scores the last context token and drops the last continuation
+# token
 # targets: test_loglik
 # %% cell: loglik
 def loglikelihoods(model, requests, batch_size=16):

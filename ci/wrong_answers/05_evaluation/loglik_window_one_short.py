@@ -1,4 +1,5 @@
-# Wrong answer: the whole token list is cut to n_ctx before the shift, so the model sees one context token fewer than it could
+# Wrong answer: the whole token list is cut to n_ctx before the shift, so the model sees one context token fewer than it
+# could
 # targets: test_loglik
 # %% cell: loglik
 def loglikelihoods(model, requests, batch_size=16):

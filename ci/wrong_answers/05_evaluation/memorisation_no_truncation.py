@@ -1,4 +1,5 @@
-# Wrong answer: the whole growing sequence is fed to the model, past its context length (works for the bigram model, fails for the GPT)
+# Wrong answer: the whole growing sequence is fed to the model, past its context length (works for the bigram model,
+# fails for the GPT)
 # targets: test_memorisation
 # %% cell: memorisation
 def memorisation_rate(model, sequences, prompt_len=32, cont_len=32):

@@ -1,4 +1,5 @@
-# Wrong answer: off-by-one in the continuation window: the greedy output is compared with seq[prompt_len + 1 : prompt_len + cont_len + 1]
+# Wrong answer: off-by-one in the continuation window: the greedy output is compared with seq[prompt_len + 1 :
+# prompt_len + cont_len + 1]
 # targets: test_memorisation
 # %% cell: memorisation
 def memorisation_rate(model, sequences, prompt_len=32, cont_len=32):

@@ -1,4 +1,5 @@
-# Wrong answer: the share of continuation tokens greedy decoding gets right, not the share of sequences reproduced exactly
+# Wrong answer: the share of continuation tokens greedy decoding gets right, not the share of sequences reproduced
+# exactly
 # targets: test_memorisation
 # %% cell: memorisation
 def memorisation_rate(model, sequences, prompt_len=32, cont_len=32):

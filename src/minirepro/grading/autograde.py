@@ -217,92 +217,119 @@ def run_judge(source: Path, submission: Path, timeout: float = 60) -> dict:
 
 def record(aid: str, course: Path, student: str, verdict: dict, flags: list[str]) -> Result:
     """Write the judge's scores and the flags into the gradebook; return what was written."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     res = Result(student)
     autograded = course / "autograded" / student / aid / f"{aid}.ipynb"
-    submitted = course / "submitted" / student / aid / f"{aid}.ipynb"
     with Gradebook(f"sqlite:///{db_path(course)}") as gb:
-        try:
-            gb.find_submission_notebook(aid, aid, student)
-            kernel_ok = autograded.exists()
-        except MissingEntry:
-            kernel_ok = False
+        kernel_ok = _kernel_finished(gb, aid, student, autograded)
         if not kernel_ok:  # the kernel died: keep the submission where the formgrader can open it
             flags.insert(
                 0,
                 "its kernel died during autograde (os._exit, a crash, out of memory, or a loop that "
                 "ignored the interrupt at the time limit)",
             )
-            try:
-                gb.find_student(student)
-            except MissingEntry:
-                gb.add_student(student)
-            with warnings.catch_warnings():  # SQLAlchemy's autoflush chatter about the half-made submission
-                warnings.simplefilter("ignore")
-                try:  # nbgrader leaves the submission without its notebook: make it again, with every grade
-                    gb.remove_submission(aid, student)
-                except MissingEntry:
-                    pass
-                gb.add_submission(aid, student)
-            if submitted.parent.exists():  # the notebook, timestamp.txt, submission_secret.txt: as autograde would
-                shutil.copytree(submitted.parent, autograded.parent, dirs_exist_ok=True)
+            _remake_submission(gb, aid, student, course / "submitted" / student / aid, autograded.parent)
         nb = gb.find_submission_notebook(aid, aid, student)
-        judged = {c["grade_id"]: c for c in verdict.get("cells", [])}
-        kernel_total = 0.0
-        for grade in nb.grades:
-            cell = grade.cell
-            if cell.name not in judged and verdict.get("died"):
-                judged[cell.name] = {"passed": False, "message": verdict["died"]}
-            if cell.name not in judged:
-                continue
-            j = judged[cell.name]
-            kernel = float(grade.auto_score) if kernel_ok and grade.auto_score is not None else None
-            score = float(j.get("score", cell.max_score)) if j["passed"] else 0.0
-            if kernel is not None:
-                kernel_total += kernel
-                if kernel > score:
-                    flags.append(f"{cell.name} passed in its own kernel but failed in the judge ({j['message'][:120]})")
-            grade.auto_score = score
-            res.per_cell[cell.name] = (score, float(cell.max_score), kernel, j.get("message", ""))
-        res.kernel_score = kernel_total if kernel_ok else None
-        if verdict.get("died"):
-            flags.append(f"judge: {verdict['died']}")
-        for i, err in sorted(verdict.get("cell_errors", {}).items(), key=lambda kv: int(kv[0])):
-            if "timed out" in err:
-                flags.append(f"a cell timed out in the judge ({err})")
-        slow = [gid for gid, j in judged.items() if "did not return within" in j.get("message", "")]
-        if slow:
-            flags.append(f"timed out in the judge: {', '.join(slow)}")
-        if kernel_ok:
-            flags += kernel_timeouts(autograded)
-        flags = list(dict.fromkeys(flags))
-        res.flags = flags
-        comment_cells = list(nb.comments)
-        if flags:
-            nb.flagged = True
-            for grade in nb.grades:
-                if grade.cell.name in res.per_cell:
-                    grade.needs_manual_grade = True
-        if comment_cells:
-            comment = comment_cells[0]
-            kept = (
-                comment.auto_comment
-                if comment.auto_comment and not comment.auto_comment.startswith(FLAG_PREFIX)
-                else None
-            )
-            comment.auto_comment = (FLAG_PREFIX + "; ".join(flags)) if flags else kept
+        judged = _write_scores(nb, verdict, kernel_ok, res, flags)
+        res.flags = _judge_flags(verdict, judged, autograded if kernel_ok else None, flags)
+        _flag_notebook(nb, res)
         gb.db.commit()
         res.score = sum(s for s, *_ in res.per_cell.values())
         res.max_score = sum(m for _, m, *_ in res.per_cell.values())
     return res
 
 
+def _kernel_finished(gb, aid: str, student: str, autograded: Path) -> bool:
+    """Did nbgrader's own autograde run the notebook to the end (its submission and notebook exist)?"""
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_submission_notebook(aid, aid, student)
+    except MissingEntry:
+        return False
+    return autograded.exists()
+
+
+def _remake_submission(gb, aid: str, student: str, submitted: Path, autograded: Path) -> None:
+    """nbgrader leaves a submission whose kernel died without its notebook: make it again, with every grade,
+    and copy the submission (notebook, timestamp.txt, submission_secret.txt) where autograde would."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.add_student(student)
+    with warnings.catch_warnings():  # SQLAlchemy's autoflush chatter about the half-made submission
+        warnings.simplefilter("ignore")
+        try:
+            gb.remove_submission(aid, student)
+        except MissingEntry:
+            pass
+        gb.add_submission(aid, student)
+    if submitted.exists():
+        shutil.copytree(submitted, autograded, dirs_exist_ok=True)
+
+
+def _write_scores(nb, verdict: dict, kernel_ok: bool, res: Result, flags: list[str]) -> dict:
+    """Each graded cell's score from the judge (0 when it failed); the kernel's own score beside it.
+    A cell that passed in the student's kernel but failed in the judge is flagged."""
+    judged = {c["grade_id"]: c for c in verdict.get("cells", [])}
+    kernel_total = 0.0
+    for grade in nb.grades:
+        cell = grade.cell
+        if cell.name not in judged and verdict.get("died"):
+            judged[cell.name] = {"passed": False, "message": verdict["died"]}
+        if cell.name not in judged:
+            continue
+        j = judged[cell.name]
+        kernel = float(grade.auto_score) if kernel_ok and grade.auto_score is not None else None
+        score = float(j.get("score", cell.max_score)) if j["passed"] else 0.0
+        if kernel is not None:
+            kernel_total += kernel
+            if kernel > score:
+                flags.append(f"{cell.name} passed in its own kernel but failed in the judge ({j['message'][:120]})")
+        grade.auto_score = score
+        res.per_cell[cell.name] = (score, float(cell.max_score), kernel, j.get("message", ""))
+    res.kernel_score = kernel_total if kernel_ok else None
+    return judged
+
+
+def _judge_flags(verdict: dict, judged: dict, autograded: Path | None, flags: list[str]) -> list[str]:
+    """The flags so far, then the judge's death, its timeouts and the kernel's; each once, in order."""
+    if verdict.get("died"):
+        flags.append(f"judge: {verdict['died']}")
+    for _cell, err in sorted(verdict.get("cell_errors", {}).items(), key=lambda kv: int(kv[0])):
+        if "timed out" in err:
+            flags.append(f"a cell timed out in the judge ({err})")
+    slow = [gid for gid, j in judged.items() if "did not return within" in j.get("message", "")]
+    if slow:
+        flags.append(f"timed out in the judge: {', '.join(slow)}")
+    if autograded is not None:
+        flags += kernel_timeouts(autograded)
+    return list(dict.fromkeys(flags))
+
+
+def _flag_notebook(nb, res: Result) -> None:
+    """A flagged submission: every judged cell needs a manual look, and the flags are the notebook's comment."""
+    if res.flags:
+        nb.flagged = True
+        for grade in nb.grades:
+            if grade.cell.name in res.per_cell:
+                grade.needs_manual_grade = True
+    comment_cells = list(nb.comments)
+    if comment_cells:
+        comment = comment_cells[0]
+        auto = comment.auto_comment
+        kept = auto if auto and not auto.startswith(FLAG_PREFIX) else None
+        comment.auto_comment = (FLAG_PREFIX + "; ".join(res.flags)) if res.flags else kept
+
+
 def kernel_timeouts(autograded: Path) -> list[str]:
     """Cells of the autograded notebook that nbgrader interrupted at its time limit."""
     try:
         nb = nbformat.read(autograded, as_version=4)
-    except Exception:  # noqa: BLE001
+    except Exception:  # a notebook the student broke is a flag, not a crash of the grader
         return ["its autograded notebook cannot be read"]
     hit = []
     for cell in nb.cells:

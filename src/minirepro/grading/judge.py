@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 import cloudpickle
 import nbformat
 
+from minirepro.checks import is_real
 from minirepro.grading import sandbox, wire
 
 CELL_TIMEOUT = 60
@@ -152,10 +153,10 @@ class Worker:
                     current = msg["cell"]
                     if msg.get("error"):
                         self.cell_errors[current] = msg["error"]
-            except TimeoutError:
+            except TimeoutError as exc:
                 self.kill()
                 if current is None or self.restarts >= 3:
-                    raise WorkerDied("the submission's cells did not finish")
+                    raise WorkerDied("the submission's cells did not finish") from exc
                 self.cell_errors[current] = f"timed out after {self.timeout:g} s"
                 self.skip.add(current)
                 self.restarts += 1
@@ -213,7 +214,7 @@ class Worker:
             self.start()
         try:
             payload = cloudpickle.dumps(msg)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # arguments cloudpickle cannot serialise, whatever the reason
             raise TypeError(f"the grader could not pass these arguments to your code: {exc}") from None
         wire.write_frame(self.proc.stdin, payload)
         try:
@@ -306,9 +307,7 @@ class CellVerdict:
 def cell_score(value, points: float) -> tuple[float, str]:
     """The score of a test cell that raised nothing: its last expression when that is a number (partial credit,
     nbgrader's rule), otherwise every point. A number outside [0, points] is clamped and said so."""
-    import numbers
-
-    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         return float(points), ""
     score = float(value)
     if score != score:  # NaN
@@ -357,7 +356,7 @@ def judge(source_nb, submission_nb, timeout: float = CELL_TIMEOUT, use_sandbox: 
             elif kind == "value":
                 try:
                     ns[name] = worker.request("get", name)
-                except Exception:  # noqa: BLE001
+                except Exception:  # a value that cannot be sent: the tests that need it fail by name
                     pass
     # the instructor's cells the tests need (a plot or a timing the grade does not use is left out)
     needed = needed_cells(source_nb.cells, set().union(*(identifiers(c.source) for c in source_nb.cells if is_test(c))))

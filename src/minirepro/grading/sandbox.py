@@ -119,7 +119,7 @@ def check_available() -> None:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=tmp)
     except SandboxUnavailable:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # whatever stops the probe, the sandbox is unavailable
         raise SandboxUnavailable(f"the sandbox did not start: {exc}") from exc
     if proc.returncode != 0 or proc.stdout.strip() != "ok":
         raise SandboxUnavailable(
@@ -135,7 +135,10 @@ _libc = None
 def _mount(src, target, fstype=None, flags=0, data=None):
     global _libc
     _libc = _libc or ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    enc = lambda s: None if s is None else str(s).encode()  # noqa: E731
+
+    def enc(s):
+        return None if s is None else str(s).encode()
+
     if _libc.mount(enc(src), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {src} on {target}: {os.strerror(err)}")

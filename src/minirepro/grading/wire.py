@@ -95,7 +95,7 @@ def encode(obj, depth: int = 0):
         return {"t": "tuple", "v": [int(x) for x in obj]}
     try:
         text = repr(obj)[:200]
-    except Exception:  # noqa: BLE001
+    except Exception:  # a student's object whose repr raises
         text = ""
     return {"t": "?", "type": f"{mod}.{type(obj).__qualname__}", "repr": text}
 

@@ -75,7 +75,7 @@ def _snapshot():
     for modname in WATCHED:
         try:
             mod = importlib.import_module(modname)
-        except Exception:  # noqa: BLE001
+        except Exception:  # a module that does not import here has nothing to watch
             continue
         for attr, val in list(vars(mod).items()):
             if callable(val):
@@ -83,7 +83,7 @@ def _snapshot():
     for modname, cls in WATCHED_CLASSES:
         try:
             klass = getattr(importlib.import_module(modname), cls)
-        except Exception:  # noqa: BLE001
+        except Exception:  # likewise
             continue
         for attr, val in list(vars(klass).items()):
             if callable(val):
@@ -120,18 +120,84 @@ def audit(before_fns, after_fns, before_shell, after_shell) -> list[str]:
     return found
 
 
-def main() -> None:
-    global _NS
+def _wire_only():
+    """The protocol's own copies of stdin/stdout; the student's prints and reads go to /dev/null."""
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the student's prints and reads never touch the wire
         os.dup2(devnull, fd)
     sys.stdin = open(os.devnull)
+    return proto_in, proto_out
+
+
+def _run_cells(shell, job: dict, send) -> None:
+    """Run the submission's cells in order, reporting each one's start and error (None when it ran)."""
+    for i, src in enumerate(job["cells"]):
+        if i in job.get("skip", ()):
+            send({"cell": i, "error": "skipped: it timed out before"})
+            continue
+        send({"cell": i, "start": True})
+        try:
+            res = shell.run_cell(src, store_history=False, silent=True)
+            err = res.error_before_exec or res.error_in_exec
+            msg = f"{type(err).__name__}: {err}"[:300] if err is not None else None
+        except BaseException as exc:  # a cell may raise SystemExit or KeyboardInterrupt: it is reported
+            msg = f"{type(exc).__name__}: {exc}"[:300]
+        send({"cell": i, "error": msg})
+
+
+def _audit_after(before_fns, before_shell, shell, forbid) -> list[str]:
+    """What the cells changed that they must not (``audit``), and library functions they restored."""
+    try:
+        found = audit(before_fns, _snapshot(), before_shell, _shell_state(shell))
+        restored = forbid.intact()
+        if restored:
+            found.append("restored library functions the lab switches off: " + ", ".join(restored))
+    except BaseException as exc:  # the audit must report, whatever the cells left behind
+        found = [f"the audit itself failed: {type(exc).__name__}"]
+    return found
+
+
+def _kinds(names) -> dict:
+    """For each name the tests ask for: "missing", "callable" or "value"."""
+    return {name: "missing" if name not in _NS else "callable" if callable(_NS[name]) else "value" for name in names}
+
+
+def _serve(proto_in, send) -> None:
+    """Answer the judge's ("get", name) and ("call", name, args, kwargs) requests until it hangs up."""
+    while True:
+        try:
+            frame = wire.read_frame(proto_in)
+        except EOFError:
+            return
+        try:
+            op, *rest = pickle.loads(frame)
+            if op == "get":
+                value = _NS[rest[0]]
+            elif op == "call":
+                name, args, kwargs = rest
+                value = _NS[name](*args, **kwargs)
+            else:
+                return
+            reply = {"ok": wire.encode(value)}
+        except BaseException as exc:  # every failure of the student's code is a reply, never the worker's end
+            tb = traceback.format_exception(exc)
+            reply = {"err": {"type": type(exc).__name__, "msg": str(exc)[:2000], "tb": "".join(tb[-3:])[:4000]}}
+        try:
+            send(reply)
+        except (ValueError, TypeError) as exc:
+            send({"err": {"type": "TypeError", "msg": f"the result could not be sent to the grader: {exc}", "tb": ""}})
+
+
+def main() -> None:
+    """Read the job, run its cells, send the audit, then answer the judge's requests."""
+    global _NS
+    proto_in, proto_out = _wire_only()
     os.environ["NBGRADER_EXECUTION"] = "autograde"
 
-    import numpy  # noqa: F401 - imported before the snapshot, as the labs import them
-    import torch  # noqa: F401
+    import numpy  # noqa: F401 (imported before the snapshot, as the labs import it)
+    import torch  # noqa: F401 (likewise)
     from IPython.core.interactiveshell import InteractiveShell
 
     job = pickle.loads(wire.read_frame(proto_in))
@@ -148,55 +214,10 @@ def main() -> None:
     def send(obj):
         wire.write_frame(proto_out, wire.dumps(obj))
 
-    for i, src in enumerate(job["cells"]):
-        if i in job.get("skip", ()):
-            send({"cell": i, "error": "skipped: it timed out before"})
-            continue
-        send({"cell": i, "start": True})
-        try:
-            res = shell.run_cell(src, store_history=False, silent=True)
-            err = res.error_before_exec or res.error_in_exec
-            msg = f"{type(err).__name__}: {err}"[:300] if err is not None else None
-        except BaseException as exc:  # noqa: BLE001
-            msg = f"{type(exc).__name__}: {exc}"[:300]
-        send({"cell": i, "error": msg})
-    try:
-        found = audit(before_fns, _snapshot(), before_shell, _shell_state(shell))
-        restored = forbid.intact()
-        if restored:
-            found.append("restored library functions the lab switches off: " + ", ".join(restored))
-    except BaseException as exc:  # noqa: BLE001
-        found = [f"the audit itself failed: {type(exc).__name__}"]
-    names = {}
-    for name in job["names"]:
-        if name not in _NS:
-            names[name] = "missing"
-        else:
-            names[name] = "callable" if callable(_NS[name]) else "value"
-    send({"ready": True, "audit": found, "names": names})
-
-    while True:
-        try:
-            frame = wire.read_frame(proto_in)
-        except EOFError:
-            return
-        try:
-            op, *rest = pickle.loads(frame)
-            if op == "get":
-                value = _NS[rest[0]]
-            elif op == "call":
-                name, args, kwargs = rest
-                value = _NS[name](*args, **kwargs)
-            else:
-                return
-            reply = {"ok": wire.encode(value)}
-        except BaseException as exc:  # noqa: BLE001 - every failure of the student's code is a reply
-            tb = traceback.format_exception(exc)
-            reply = {"err": {"type": type(exc).__name__, "msg": str(exc)[:2000], "tb": "".join(tb[-3:])[:4000]}}
-        try:
-            send(reply)
-        except (ValueError, TypeError) as exc:
-            send({"err": {"type": "TypeError", "msg": f"the result could not be sent to the grader: {exc}", "tb": ""}})
+    _run_cells(shell, job, send)
+    found = _audit_after(before_fns, before_shell, shell, forbid)
+    send({"ready": True, "audit": found, "names": _kinds(job["names"])})
+    _serve(proto_in, send)
 
 
 if __name__ == "__main__":
