@@ -52,9 +52,13 @@ def setup_source(repo: str) -> str:
         "try:\n"
         "    import minirepro\n"
         "except ImportError:  # a package new to this kernel imports right away: no restart needed\n"
-        "    import subprocess, sys\n"
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",\n'
-        '                    f"minirepro @ git+https://github.com/{COURSE_REPO}"], check=True)\n'
+        "    import subprocess\n"
+        "    import sys\n"
+        "\n"
+        "    subprocess.run(\n"
+        '        [sys.executable, "-m", "pip", "install", "--quiet", f"minirepro @ git+https://github.com/{COURSE_REPO}"],\n'
+        "        check=True,\n"
+        "    )\n"
         "    import minirepro"
     )
 

@@ -2,8 +2,10 @@
 
 ``flops_per_token`` is the estimate the MFU definition of PaLM (Chowdhery et al. 2022, App. B) uses:
 6 N for the weight matmuls of forward and backward, plus 12 * n_layer * n_ctx * d_model for
-attention's QK^T and AV products. Module 01's lab asks students to derive more than this gives
-(the parameter count itself, totals, memory, cost); the mini-run engine needs it for MFU.
+attention's QK^T and AV products. ``model_flops_per_token(cfg)`` is the one place that applies it to a
+``GPTConfig``, right for every architecture switch (banded layers count their band, not the context).
+Module 01's lab asks students to derive more than this gives (the parameter count itself, totals, memory,
+cost); the mini-run engine needs it for MFU.
 """
 
 from __future__ import annotations
@@ -36,9 +38,28 @@ def matmul_params(cfg: GPTConfig) -> int:
     return n + (cfg.vocab_size * cfg.d_model if cfg.tie_embeddings else 0)
 
 
+def attention_flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> float:
+    """Attention's QK^T and AV FLOPs per token, forward and backward: 12 * d_model * (keys per query), per layer.
+
+    A dense layer counts ``seq_len`` keys per query, PaLM's convention (App. B: the whole T x T score matrix,
+    though the causal mask leaves half of it unused). A banded layer (``cfg.attn_band``, the odd layers)
+    counts ``min(band, seq_len)``: a score is computed only inside the band, and, as for the dense layers,
+    no average over positions is taken (the first band - 1 queries see fewer keys; a block-sparse kernel
+    computes them anyway). Multi-query and grouped-query attention change nothing here: every query head
+    still scores every key it sees. RoPE's rotations are elementwise and not counted.
+    """
+    T = seq_len or cfg.n_ctx
+    keys = sum(min(cfg.attn_band, T) if cfg.is_banded(layer) else T for layer in range(cfg.n_layer))
+    return 12.0 * cfg.d_model * keys
+
+
 def model_flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> float:
-    """``flops_per_token`` of this model at ``seq_len`` tokens of context (default: its n_ctx)."""
-    return flops_per_token(matmul_params(cfg), cfg.n_layer, seq_len or cfg.n_ctx, cfg.d_model)
+    """Training FLOPs per token of this model at ``seq_len`` tokens of context (default: its n_ctx).
+
+    6 N (N = ``matmul_params(cfg)``, the real count: SwiGLU's three matrices, MQA's smaller key/value
+    projection) plus ``attention_flops_per_token``; with every switch off, ``flops_per_token``'s formula.
+    """
+    return 6.0 * matmul_params(cfg) + attention_flops_per_token(cfg, seq_len)
 
 
 @dataclass
@@ -118,7 +139,7 @@ def measure_training_throughput(
     sync()
     seconds = (time.perf_counter() - t0) / steps
     n = matmul_params(cfg)
-    fpt = flops_per_token(n, cfg.n_layer, cfg.n_ctx, cfg.d_model)
+    fpt = model_flops_per_token(cfg)
     tps = batch_size * cfg.n_ctx / seconds
     return Throughput(tps, fpt, tps * fpt, n, seconds, device, precision, device_peak(device, precision))
 

@@ -235,10 +235,6 @@ class Run:
     def final_loss(self) -> float:
         return self.log.history[-1]["loss"] if self.log.history else float("nan")
 
-    @property
-    def diverged(self) -> bool:
-        return not math.isfinite(self.final_loss)
-
     def state(self) -> dict:
         """Everything needed to continue bit-exactly (see ``save_checkpoint``)."""
         return {
@@ -269,6 +265,12 @@ def weights_hash(model: torch.nn.Module) -> str:
 
 
 def _make_optimizer(model: GPT, cfg: TrainConfig):
+    if model.cfg.mup_base_width is not None:  # μP: per-layer rates (each group's lr_scale), see minirepro.mup
+        from . import mup
+
+        return torch.optim.AdamW(
+            mup.param_groups(model, cfg.lr, cfg.weight_decay), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps
+        )
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
@@ -333,8 +335,8 @@ def get_step_batch(run: Run, eng: _Engine, step: int):
 def train_step(run: Run, eng: _Engine, x, y, lr: float) -> dict:
     """One optimizer step on ``(x, y)``: forward, backward, clip, update. Returns the step's record."""
     model, optimizer, scaler = run.model, run.optimizer, run.scaler
-    for group in optimizer.param_groups:
-        group["lr"] = lr
+    for group in optimizer.param_groups:  # the schedule's rate, times a group's own scale (μP's hidden layers: 1/m)
+        group["lr"] = lr * group.get("lr_scale", 1.0)
     with eng.autocast():
         _, loss = model(x, y)  # always the same kernels (SDPA): a probe never changes this computation
     optimizer.zero_grad(set_to_none=True)
