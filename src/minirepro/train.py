@@ -388,7 +388,7 @@ def update_size(model: GPT, before: list[torch.Tensor]) -> float:
     return num / max(den, 1e-12)
 
 
-def throughput(model: GPT, eng: _Engine, n_tokens: int, seconds: float, seq_len: int) -> dict:
+def throughput(eng: _Engine, n_tokens: int, seconds: float, seq_len: int) -> dict:
     """tokens/s of one training step (``train_step`` alone: no probe, no evaluation) and, on a GPU, MFU against
     its datasheet peak (None where the table does not hold the GPU)."""
     out = {"tokens_per_s": n_tokens / max(seconds, 1e-9)}
@@ -547,7 +547,7 @@ def train(
         record = train_step(run, eng, x, y, lr_at(cfg, step))
         t1 = time.perf_counter()  # train_step ends on loss.item(): on a GPU its kernels have run
         record["time"] = t1 - t_start
-        record.update(throughput(run.model, eng, x.numel(), t1 - t0, x.shape[1]))
+        record.update(throughput(eng, x.numel(), t1 - t0, x.shape[1]))
         if probing:
             record.update(stats, update_size=update_size(run.model, before))
         if cfg.eval_every and eng.val_tokens is not None and (step % cfg.eval_every == 0 or step == cfg.steps - 1):
