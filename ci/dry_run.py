@@ -225,7 +225,23 @@ def notebook_jobs() -> list[Notebook]:
         )
     )
     out.append(Notebook("05_evaluation", "lectures/05_evaluation.ipynb", jobs))
+    out.append(_lecture06())
     return out
+
+
+def _lecture06() -> Notebook:
+    c = sizes.for_notebook("06_architecture", "full")
+    arch = {**c.ARCH_MODEL, "bias": True}
+    # §1-2: 8 changes x SEEDS seeds at the baseline's FLOPs (multi-query and banded take ~8% more, cheaper steps);
+    # §3: 2 parametrisations x 6 rates per width; §4: 2 schedules x SEEDS seeds, the ramped one ~15% longer, and an
+    # evaluation (2 batches, forward only) every 5 steps: about 1.25 runs' worth each
+    jobs = [Job("architectures x seeds (§1)", arch, c.ARCH_BATCH, c.ARCH_STEPS, 8 * c.SEEDS * 1.02)]
+    jobs += [
+        Job(f"μP/SP sweep d={w} (§3)", {**c.MUP_MODEL, "d_model": w}, c.MUP_BATCH, c.MUP_STEPS, 12, precisions=())
+        for w in c.MUP_WIDTHS
+    ]
+    jobs.append(Job("batch ramp x seeds (§4)", arch, c.RAMP_BATCH, c.RAMP_STEPS, 2 * c.SEEDS * 1.25, precisions=()))
+    return Notebook("06_architecture", "lectures/06_architecture.ipynb", jobs)
 
 
 def model_numbers(model: dict) -> dict:

@@ -35,6 +35,7 @@ KEY_NUMBERS = {
     "03_stability": ("halvings", "fp16 loss-scale halvings of the engine's run"),
     "04_scaling_laws": ("got", "loss of the extrapolated run"),
     "05_evaluation": ("gpt_bpb", "bits per byte of the main model"),
+    "06_architecture": ("band_cost", "loss cost of the banded layers at equal FLOPs"),
 }
 
 #: The cell appended to each executed copy: prints one JSON line the script reads back.

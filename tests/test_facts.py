@@ -200,3 +200,14 @@ def test_chinchilla_approach3_allocation_at_gophers_budget_needs_the_unrounded_f
     )
     a_rounded, _ = scaling.allocation_exponents(facts.CHINCHILLA_FIT["alpha"], facts.CHINCHILLA_FIT["beta"])
     assert round(a_unrounded, 2) == 0.46 and round(a_rounded, 2) == 0.45
+
+
+def test_gpt3_optimisation_settings_app_b():
+    assert facts.GPT3_ADAM_BETAS == (0.9, 0.95) and facts.GPT3_ADAM_EPS == 1e-8
+    assert facts.GPT3_GRAD_CLIP == 1.0 and facts.GPT3_WEIGHT_DECAY == 0.1
+    assert facts.GPT3_LR_DECAY_TOKENS == 260e9 and facts.GPT3_LR_FINAL_RATIO == 0.1
+    assert facts.GPT3_WARMUP_TOKENS == 375e6
+    assert facts.GPT3_BATCH_RAMP_START_TOKENS == 32e3 and facts.GPT3_BATCH_RAMP_TOKENS == (4e9, 12e9)
+    # the ramp ends at the full batch, which is far larger than its start for every size (Table 2.1)
+    assert all(s.batch_tokens > 10 * facts.GPT3_BATCH_RAMP_START_TOKENS for s in facts.GPT3_SIZES)
+    assert "App. B" in facts.SOURCES["GPT3_OPTIMISATION"]

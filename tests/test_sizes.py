@@ -71,6 +71,24 @@ SMOKE = {
         MAX_ITEMS=400,
         BPB_DOCS=300,
     ),
+    "06_architecture": dict(
+        CORPUS={"world_size": 24, "n_docs": 2_400},
+        ARCH_MODEL=dict(n_layer=2, n_head=4, d_model=32, n_ctx=64),
+        ARCH_BAND=16,
+        ARCH_STEPS=150,
+        ARCH_BATCH=8,
+        ARCH_LR=1e-2,
+        SEEDS=3,
+        MUP_MODEL=dict(n_layer=2, n_head=2, n_ctx=32),
+        MUP_WIDTHS=[16, 32, 64],
+        MUP_STEPS=200,
+        MUP_BATCH=8,
+        RAMP_STEPS=150,
+        RAMP_BATCH=16,
+        RAMP_START=4,
+        RAMP_OVER=60,
+        EVAL_TOKENS=8192,
+    ),
 }
 
 

@@ -54,6 +54,16 @@ PF_DAY_FLOPS = 1e15 * 24 * 3600  # = 8.64e19 FLOPs, as defined in App. D
 #: App. D, Table D.1: GPT-3 13B's exact parameter count and training compute (12,850M x 300B x 6 = 2.31e22).
 GPT3_13B_PARAMS_EXACT = 12_850e6
 GPT3_13B_TRAIN_FLOPS = 2.31e22
+#: App. B: the optimisation settings, the same for every size (the peak learning rate and batch are in GPT3_SIZES).
+GPT3_ADAM_BETAS = (0.9, 0.95)
+GPT3_ADAM_EPS = 1e-8
+GPT3_GRAD_CLIP = 1.0  # global norm
+GPT3_WEIGHT_DECAY = 0.1
+GPT3_LR_DECAY_TOKENS = 260e9  # cosine decay to 10% of the peak over the first 260B tokens, then 10%
+GPT3_LR_FINAL_RATIO = 0.1
+GPT3_WARMUP_TOKENS = 375e6  # linear learning-rate warmup
+GPT3_BATCH_RAMP_START_TOKENS = 32e3  # "a small value (32k tokens)" ...
+GPT3_BATCH_RAMP_TOKENS = (4e9, 12e9)  # ... linearly to the full batch over the first 4-12B tokens, by model size
 
 # --------------------------------------------------------------------------------------------
 # Hardware: dense (no sparsity) peak throughput of the tensor cores, from NVIDIA's datasheets
@@ -387,6 +397,7 @@ GPT3_PATTERSON_DAYS = 14.8
 SOURCES = {
     "GPT3_SIZES": "Brown et al. 2020, Table 2.1",
     "GPT3_175B_TRAIN_FLOPS": "Brown et al. 2020, App. D, Table D.1",
+    "GPT3_OPTIMISATION": "Brown et al. 2020, App. B (and §2.3)",
     "GPT3_13B": (
         "Brown et al. 2020, App. D, Table D.1 (13B: 12,850M params, 2.31e22 FLOPs); Table 2.1 prints d_model 5140"
     ),
