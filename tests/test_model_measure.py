@@ -43,19 +43,24 @@ def test_bad_config_and_too_long_input_are_clear_errors():
         model(torch.zeros(1, 5, dtype=torch.long))
 
 
-def test_flops_per_token_matches_torchs_own_count():
-    """6N + 12 L T d is what a forward+backward step executes, counted by torch with plain attention."""
+def _counted_by_torch(cfg: GPTConfig) -> float:
+    """FLOPs per token of one forward+backward step as torch counts them, with plain (math) attention."""
     from torch.nn.attention import SDPBackend, sdpa_kernel
     from torch.utils.flop_counter import FlopCounterMode
 
-    cfg = GPTConfig(n_layer=2, n_head=2, d_model=32, n_ctx=16, bias=False)
     model = GPT(cfg)
     x = torch.randint(cfg.vocab_size, (2, cfg.n_ctx + 1))
     counter = FlopCounterMode(display=False)
     with sdpa_kernel(SDPBackend.MATH), counter:
         _, loss = model(x[:, :-1], x[:, 1:])
         loss.backward()
-    counted = counter.get_total_flops() / (2 * cfg.n_ctx)
+    return counter.get_total_flops() / (2 * cfg.n_ctx)
+
+
+def test_flops_per_token_matches_torchs_own_count():
+    """6N + 12 L T d is what a forward+backward step executes, counted by torch with plain attention."""
+    cfg = GPTConfig(n_layer=2, n_head=2, d_model=32, n_ctx=16, bias=False)
+    counted = _counted_by_torch(cfg)
     n_matmul = cfg.n_layer * 12 * cfg.d_model**2 + cfg.vocab_size * cfg.d_model
     assert counted == flops_per_token(n_matmul, cfg.n_layer, cfg.n_ctx, cfg.d_model)
 
@@ -130,19 +135,10 @@ def test_banded_layers_count_their_band_not_the_context():
 
 def test_switched_flops_match_torchs_own_count():
     """SwiGLU, grouped-query attention and the parallel block: 6N + 12 L T d is what a step executes."""
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-    from torch.utils.flop_counter import FlopCounterMode
-
     cfg = GPTConfig(
         n_layer=2, n_head=4, d_model=48, n_ctx=16, swiglu=True, n_kv_head=2, parallel_block=True, bias=False
     )
-    model = GPT(cfg)
-    x = torch.randint(cfg.vocab_size, (2, cfg.n_ctx + 1))
-    counter = FlopCounterMode(display=False)
-    with sdpa_kernel(SDPBackend.MATH), counter:
-        _, loss = model(x[:, :-1], x[:, 1:])
-        loss.backward()
-    counted = counter.get_total_flops() / (2 * cfg.n_ctx)
+    counted = _counted_by_torch(cfg)
     d = cfg.d_model
     weights = cfg.n_layer * (d * (d + 2 * 2 * 12) + d * d + 3 * d * swiglu_hidden(d)) + cfg.vocab_size * d
     assert counted == 6 * weights + 12 * cfg.n_layer * cfg.n_ctx * d
