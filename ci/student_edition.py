@@ -86,6 +86,10 @@ LEGITIMATE = {
     "parent[x] = parent[parent[x]]": "union-find path halving in minirepro.crawl and lecture 02 (lab 02: clusters)",
     "log_z = torch.logsumexp(logits.float(), dim=-1)": "minirepro.model's z-loss (lab 03: z_loss)",
     "scaler = torch.amp.GradScaler(": "the opening line of a call, as ruff formats it: the library's fp16 loss scaler",
+    "except (TypeError, ValueError):": "a generic line: evaluate's input check, lab 06's grader of a returned number",
+    "cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)": (
+        "minirepro.model.apply_rope, the engine's RoPE (lab 06: rope; forbidden while grading)"
+    ),
     # the library's finished versions that lectures use as black boxes, switched off while grading (issue 10)
     "return 6 * n_params * n_tokens": "minirepro.budget.train_flops (lab 01: train_flops; forbidden while grading)",
     'raise ValueError(f"ZeRO stage must be 0, 1, 2 or 3; got {stage!r}")': (
