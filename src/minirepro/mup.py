@@ -106,6 +106,7 @@ def lr_width_sweep(
     tokens=None,
     val_tokens=None,
     scale: str = "smoke",
+    device: str = "cpu",
     progress: bool = True,
 ) -> list[dict]:
     """Final held-out loss of one run per (parametrisation, width, learning rate): lecture 06's §3 sweep.
@@ -114,13 +115,15 @@ def lr_width_sweep(
     ``MUP_MODEL`` at ``d_model = width``, ``MUP_STEPS`` steps of ``MUP_BATCH`` sequences, the held-out loss over
     the first ``EVAL_TOKENS`` validation bytes (``evaluate.heldout_loss``), ``base_width`` the narrowest of
     ``MUP_WIDTHS``. Training as in the lecture: peak rate ``lr`` (μP's hidden matrices get ``lr / m``), 10% warmup
-    then cosine, no weight decay, no clipping, seed ``seed`` for initialisation and data order. Runs on a CPU on
-    one thread, so that the losses are the same on any machine with the same software. A run that diverged has
+    then cosine, no weight decay, no clipping, seed ``seed`` for initialisation and data order. On the CPU (the
+    default, and how the shipped file is made) it runs on one thread, so that the losses are the same on any
+    machine with the same software; ``device="cuda"`` is for the lecture at full size. A run that diverged has
     ``loss = None``. Rows in the order parametrisation, width, lr.
     """
     from minirepro import sizes
     from minirepro.evaluate import heldout_loss
     from minirepro.model import GPTConfig
+    from minirepro.progress import tqdm
     from minirepro.train import TrainConfig, train
 
     unknown = set(parametrisations) - set(PARAMETRISATIONS)
@@ -133,8 +136,8 @@ def lr_width_sweep(
     tokens, val_tokens = _sweep_data(scale, seed, tokens, val_tokens)
     grid = [(p, int(w), float(lr)) for p in parametrisations for w in widths for lr in lrs]
     rows = []
-    with sizes.one_thread("cpu"):
-        for i, (p, width, lr) in enumerate(grid):
+    with sizes.one_thread(device):
+        for p, width, lr in tqdm(grid, desc="LR x width x parametrisation", disable=not progress):
             model = GPTConfig(**cfg.MUP_MODEL, d_model=width, mup_base_width=base_width if p == "mup" else None)
             run_cfg = TrainConfig(
                 model=model,
@@ -144,7 +147,7 @@ def lr_width_sweep(
                 warmup_steps=steps // 10,
                 weight_decay=0.0,
                 grad_clip=None,
-                device="cpu",
+                device=device,
                 seed=seed,
                 data_seed=seed,
                 probe_every=0,
@@ -156,8 +159,6 @@ def lr_width_sweep(
             row.update(loss=loss if math.isfinite(loss) else None, n_layer=model.n_layer, n_head=model.n_head)
             row.update(n_ctx=model.n_ctx, steps=steps, batch_size=batch_size, seed=seed)
             rows.append(row)
-            if progress:
-                print(f"[{i + 1}/{len(grid)}] {p:<3} d_model {width:>4} lr {lr:.2e}: held-out loss {row['loss']}")
     return rows
 
 
